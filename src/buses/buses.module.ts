@@ -1,0 +1,19 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Tracking } from '../tracking/entities/tracking.entity';
+import { BusStateStore } from './bus-state.store';
+import { BusesService } from './buses.service';
+import { CatalogModule } from './catalog.module';
+import { BusPosition } from './entities/bus-position.entity';
+import { BusTracking } from './entities/bus-tracking.entity';
+import { StmTokenProvider } from './stm/stm-token.provider';
+import { StmClient } from './stm/stm.client';
+
+/** The tracker: STM client, bus state and the tick itself. */
+@Module({
+  imports: [HttpModule, CatalogModule, TypeOrmModule.forFeature([Tracking, BusTracking, BusPosition])],
+  providers: [BusesService, BusStateStore, StmClient, StmTokenProvider],
+  exports: [BusesService, StmClient, CatalogModule],
+})
+export class BusesModule {}

@@ -1,0 +1,149 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { TrackBusesJobData } from '../queue/queue.constants';
+import { Clock } from '../shared/clock';
+import { Tracking } from '../tracking/entities/tracking.entity';
+import { endTracking, EndStatus } from '../tracking/tracking-lifecycle';
+import { BusStateStore } from './bus-state.store';
+import { CatalogService } from './catalog.service';
+import { applyReports } from './domain/bus-update';
+import { StmCredentialsError } from './stm/stm.errors';
+import { StmClient } from './stm/stm.client';
+import { BusReport } from './stm/stm.types';
+
+export type TickOutcome = 'ok' | 'upstream_error' | 'ended' | 'duplicate';
+
+export interface TickResult {
+  outcome: TickOutcome;
+  busesSeen: number;
+  /** The tick to schedule next, or null when the chain ends here. */
+  next: { seq: number; dueAt: Date } | null;
+  /** Why the tracking ended during this tick, if it did. */
+  ended?: { status: EndStatus; reason: string };
+}
+
+/** Thrown inside the tick's transaction when another run already completed this tick. */
+class TickAlreadyDone extends Error {}
+
+/**
+ * The tracker: one tick of one tracking (SPEC §3.3). Reads positions through the STM client,
+ * updates every bus's distance, speed, pass flag and ETA, and records the outcome on the tracking.
+ */
+@Injectable()
+export class BusesService {
+  private readonly logger = new Logger(BusesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stm: StmClient,
+    private readonly catalog: CatalogService,
+    private readonly states: BusStateStore,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async trackBuses(job: TrackBusesJobData): Promise<TickResult> {
+    const now = this.clock.now();
+    const tracking = await this.dataSource.getRepository(Tracking).findOneBy({ id: job.trackingId });
+    if (!tracking || tracking.status !== 'active') return { outcome: 'ended', busesSeen: 0, next: null };
+    if (tracking.tickSeq >= job.seq) return { outcome: 'duplicate', busesSeen: 0, next: null };
+
+    const maxMs = this.config.tracking.maxMinutes * 60_000;
+    if (now.getTime() - tracking.startedAt.getTime() >= maxMs) {
+      return this.end(tracking, 'expired', `reached the maximum duration of ${this.config.tracking.maxMinutes} minutes`);
+    }
+    const stop = await this.catalog.findStop(tracking.stopId);
+    if (!stop) return this.end(tracking, 'failed', `stop ${tracking.stopId} no longer exists in the catalogue`);
+
+    let reports: BusReport[];
+    try {
+      const wanted = new Set(tracking.variantIds);
+      const parsed = await this.stm.getBuses(tracking.lines);
+      // Variant filtering happens here, not upstream: one request per line serves every variant.
+      reports = parsed.items.filter((b) => tracking.lines.includes(b.line) && (!wanted.size || wanted.has(b.variantId)));
+    } catch (error) {
+      if (error instanceof StmCredentialsError) {
+        await this.end(tracking, 'failed', error.message);
+        throw error; // the job fails too, so the queue shows why
+      }
+      return this.recordFailure(tracking, job, now, error as Error);
+    }
+
+    const next = this.nextTick(job, now);
+    const idleMs = this.config.tracking.idleMinutes * 60_000;
+    const lastBusSeenAt = reports.length ? now : tracking.lastBusSeenAt;
+    const idle = now.getTime() - lastBusSeenAt.getTime() >= idleMs;
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const update = applyReports(await this.states.load(manager, tracking.id), reports, stop, now);
+        await this.states.save(manager, tracking.id, update);
+        const claimed = await manager
+          .createQueryBuilder()
+          .update(Tracking)
+          .set({
+            tickSeq: job.seq,
+            nextTickAt: next.dueAt,
+            lastRunAt: now,
+            lastSuccessAt: now,
+            lastBusSeenAt,
+            runs: () => 'runs + 1',
+            busesSeen: update.kept.filter((b) => b.missingCount === 0).length,
+            consecutiveFailures: 0,
+            lastError: null,
+          })
+          .where('id = :id AND status = :active AND "tickSeq" = :previous', {
+            id: tracking.id,
+            active: 'active',
+            previous: job.seq - 1,
+          })
+          .execute();
+        if (!claimed.affected) throw new TickAlreadyDone();
+      });
+    } catch (error) {
+      if (error instanceof TickAlreadyDone) return { outcome: 'duplicate', busesSeen: 0, next: null };
+      throw error;
+    }
+    this.logger.log(
+      `Tick ${job.seq} of tracking ${tracking.id} (stop ${tracking.stopId}, lines ${tracking.lines.join(',')}): ` +
+        `${reports.length} bus(es), ${Date.now() - now.getTime()} ms`,
+    );
+    if (idle) {
+      const minutes = this.config.tracking.idleMinutes;
+      return { ...(await this.end(tracking, 'expired', `no bus of the tracked lines seen for ${minutes} minutes`)), outcome: 'ok' };
+    }
+    return { outcome: 'ok', busesSeen: reports.length, next };
+  }
+
+  /** Fixed rate: due one interval after this tick was due, or now if we are already later than that. */
+  private nextTick(job: TrackBusesJobData, now: Date): { seq: number; dueAt: Date } {
+    const due = new Date(job.scheduledAt).getTime() + this.config.tracking.intervalSeconds * 1000;
+    return { seq: job.seq + 1, dueAt: new Date(Math.max(due, now.getTime())) };
+  }
+
+  private async recordFailure(tracking: Tracking, job: TrackBusesJobData, now: Date, error: Error): Promise<TickResult> {
+    const failures = tracking.consecutiveFailures + 1;
+    const next = this.nextTick(job, now);
+    const message = error.message.slice(0, 500);
+    this.logger.warn(`Tick ${job.seq} of tracking ${tracking.id} failed (${failures} in a row): ${message}`);
+    const claimed = await this.dataSource
+      .createQueryBuilder()
+      .update(Tracking)
+      .set({ tickSeq: job.seq, nextTickAt: next.dueAt, lastRunAt: now, runs: () => 'runs + 1', consecutiveFailures: failures, lastError: message })
+      .where('id = :id AND status = :active AND "tickSeq" = :previous', { id: tracking.id, active: 'active', previous: job.seq - 1 })
+      .execute();
+    if (!claimed.affected) return { outcome: 'duplicate', busesSeen: 0, next: null };
+    if (failures >= this.config.tracking.maxFailures) {
+      const ended = await this.end(tracking, 'failed', `${failures} consecutive failed ticks; last error: ${message}`);
+      return { ...ended, outcome: 'upstream_error' };
+    }
+    return { outcome: 'upstream_error', busesSeen: 0, next };
+  }
+
+  private async end(tracking: Tracking, status: EndStatus, reason: string): Promise<TickResult> {
+    await endTracking(this.dataSource.manager, tracking.id, status, reason, this.clock.now());
+    this.logger.log(`Tracking ${tracking.id} ${status}: ${reason}`);
+    return { outcome: 'ended', busesSeen: 0, next: null, ended: { status, reason } };
+  }
+}

@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { EnvironmentVariables, validateEnvironment } from './environment';
+
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+
+export const REAL_STM_API_URL = 'https://api.montevideo.gub.uy/api/transportepublico';
+export const REAL_STM_TOKEN_URL = 'https://mvdapi-auth.montevideo.gub.uy/token';
+/** Credentials the product presents to its own simulator; the simulator accepts any by default. */
+const SIMULATOR_CREDENTIALS = { clientId: 'bus-tracker', clientSecret: 'simulator' };
+
+export interface StmConfig {
+  /** true when no STM credentials are set: the product talks to its built-in simulator. */
+  simulated: boolean;
+  clientId: string;
+  clientSecret: string;
+  credentialsIn: 'basic' | 'form';
+  apiUrl: string;
+  tokenUrl: string;
+  maxRps: number;
+  timeoutMs: number;
+}
+
+/**
+ * The typed, validated configuration. Injected by class token: `constructor(private config: AppConfig)`.
+ */
+export class AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  database: DatabaseConfig;
+  redisUrl: string;
+  /** Redis key prefix of the queue; lets several installations (or test runs) share one Redis. */
+  queuePrefix: string;
+  stm: StmConfig;
+  tracking: {
+    intervalSeconds: number;
+    idleMinutes: number;
+    maxMinutes: number;
+    maxFailures: number;
+    maxActive: number;
+  };
+  worker: { concurrency: number };
+  adminToken?: string;
+  logLevel: string;
+  simulator: { port: number; embedded: boolean };
+}
+
+export function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return { type: 'sqlite', path: file === ':memory:' ? file : resolve(file) };
+  }
+  return { type: 'postgres', url };
+}
+
+export function buildAppConfig(env: EnvironmentVariables): AppConfig {
+  const simulatorPort = env.SIMULATOR_PORT ?? 3001;
+  const simulated = !env.STM_CLIENT_ID;
+  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+  return Object.assign(new AppConfig(), {
+    nodeEnv: (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'],
+    port: env.PORT ?? 3000,
+    database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:data/bus-tracker.sqlite'),
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    queuePrefix: env.QUEUE_PREFIX ?? 'bus-tracker',
+    stm: {
+      simulated,
+      clientId: env.STM_CLIENT_ID ?? SIMULATOR_CREDENTIALS.clientId,
+      clientSecret: env.STM_CLIENT_SECRET ?? SIMULATOR_CREDENTIALS.clientSecret,
+      credentialsIn: (env.STM_CREDENTIALS_IN ?? 'basic') as StmConfig['credentialsIn'],
+      apiUrl: (env.STM_API_URL ?? (simulated ? `${simulatorUrl}/api/transportepublico` : REAL_STM_API_URL)).replace(
+        /\/+$/,
+        '',
+      ),
+      tokenUrl: env.STM_TOKEN_URL ?? (simulated ? `${simulatorUrl}/token` : REAL_STM_TOKEN_URL),
+      maxRps: env.STM_MAX_RPS ?? 5,
+      timeoutMs: env.STM_TIMEOUT_MS ?? 10_000,
+    },
+    tracking: {
+      intervalSeconds: env.TRACKING_INTERVAL_SECONDS ?? 15,
+      idleMinutes: env.TRACKING_IDLE_MINUTES ?? 5,
+      maxMinutes: env.TRACKING_MAX_MINUTES ?? 120,
+      maxFailures: env.TRACKING_MAX_FAILURES ?? 8,
+      maxActive: env.MAX_ACTIVE_TRACKINGS ?? 1000,
+    },
+    worker: { concurrency: env.WORKER_CONCURRENCY ?? 4 },
+    adminToken: env.ADMIN_TOKEN,
+    logLevel: env.LOG_LEVEL ?? 'log',
+    simulator: { port: simulatorPort, embedded: (env.SIMULATOR_EMBEDDED ?? 'true') === 'true' },
+  });
+}
+
+/** Validates an environment map (process.env by default) into an AppConfig; throws naming bad variables. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  return buildAppConfig(validateEnvironment(env));
+}

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { BusPosition } from '../buses/entities/bus-position.entity';
+import { BusStop } from '../buses/entities/bus-stop.entity';
+import { BusTracking } from '../buses/entities/bus-tracking.entity';
+import { LineVariant } from '../buses/entities/line-variant.entity';
+import { VariantStop } from '../buses/entities/variant-stop.entity';
+import { Tracking } from '../tracking/entities/tracking.entity';
+import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
+
+export const ENTITIES = [BusStop, LineVariant, VariantStop, Tracking, BusTracking, BusPosition];
+export const MIGRATIONS = [InitialSchema1764200000000];
+
+/**
+ * The one TypeORM data source definition, used by the app, the worker and (through ormconfig.ts)
+ * the migration CLI. The schema only ever changes through migrations.
+ */
+export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    // Query errors are handled (or logged with context) by the code that ran them; an expected
+    // unique violation (two identical starts racing) is not worth a log line with its parameters.
+    logging: ['warn', 'migration'] as ('warn' | 'migration')[],
+  };
+  if (config.database.type === 'sqlite') {
+    if (config.database.path !== ':memory:') mkdirSync(dirname(config.database.path), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: config.database.path,
+      // WAL lets the web process read while the worker writes; the busy timeout makes the two
+      // processes queue for the write lock instead of failing with SQLITE_BUSY.
+      enableWAL: true,
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
+        db.pragma('busy_timeout = 10000');
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return { ...common, type: 'postgres', url: config.database.url, extra: { max: 10 } };
+}

@@ -1,0 +1,54 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bull';
+import { Clock } from '../shared/clock';
+import { TICK_JOB_OPTIONS, tickJobId, TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
+
+/** Puts ticks on the queue and takes them off: the only place that knows how a tick job is made. */
+@Injectable()
+export class TickScheduler {
+  private readonly logger = new Logger(TickScheduler.name);
+
+  constructor(
+    @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue<TrackBusesJobData>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Enqueues tick `seq` of a tracking, due at `dueAt` (now or later). Idempotent per (tracking, seq). */
+  async schedule(trackingId: string, seq: number, dueAt: Date): Promise<void> {
+    const delay = Math.max(0, dueAt.getTime() - this.clock.now().getTime());
+    await this.queue.add(
+      TRACK_BUSES_JOB,
+      { trackingId, seq, scheduledAt: dueAt.toISOString() },
+      { ...TICK_JOB_OPTIONS, jobId: tickJobId(trackingId, seq), delay },
+    );
+    this.logger.debug(`Tick ${seq} of tracking ${trackingId} scheduled in ${delay} ms`);
+  }
+
+  /**
+   * Removes the pending tick of a tracking that ended. The next tick may be `seq` or, if a tick is
+   * completing right now, `seq + 1`; both are tried. A tick already running cannot be removed, but it
+   * reads the tracking first and ends the chain itself.
+   */
+  async cancel(trackingId: string, seq: number): Promise<number> {
+    let removed = 0;
+    for (const s of [seq, seq + 1]) {
+      const job = await this.queue.getJob(tickJobId(trackingId, s));
+      if (!job || (await job.isActive()) || (await job.isCompleted()) || (await job.isFailed())) continue;
+      try {
+        await job.remove();
+        removed++;
+      } catch (error) {
+        // A worker took it between our check and the removal; it will see the tracking ended.
+        this.logger.debug(`Tick ${s} of ${trackingId} could not be removed: ${(error as Error).message}`);
+      }
+    }
+    return removed;
+  }
+
+  /** Pending (waiting or delayed) ticks of a tracking, for tests and operators. */
+  async pendingTicks(trackingId: string): Promise<number[]> {
+    const jobs = await this.queue.getJobs(['waiting', 'delayed', 'paused']);
+    return jobs.filter((j) => j?.data.trackingId === trackingId).map((j) => j.data.seq);
+  }
+}

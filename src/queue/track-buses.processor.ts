@@ -1,0 +1,38 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, Queue } from 'bull';
+import { BusesService, TickResult } from '../buses/buses.service';
+import { AppConfig } from '../config/app-config';
+import { TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
+import { TickScheduler } from './tick-scheduler';
+
+/**
+ * Consumes TrackBuses jobs: runs the tick, then schedules the next one so the chain goes on.
+ * Registered with queue.process() rather than @Process() because the concurrency comes from
+ * configuration (WORKER_CONCURRENCY), which a decorator argument cannot read.
+ */
+@Injectable()
+export class TrackBusesProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(TrackBusesProcessor.name);
+
+  constructor(
+    @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue<TrackBusesJobData>,
+    private readonly buses: BusesService,
+    private readonly scheduler: TickScheduler,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const concurrency = this.config.worker.concurrency;
+    this.queue
+      .process(TRACK_BUSES_JOB, concurrency, (job: Job<TrackBusesJobData>) => this.handle(job))
+      .catch((error: Error) => this.logger.error(`Tick processing stopped: ${error.message}`));
+    this.logger.log(`Processing ${TRACK_BUSES_JOB} jobs with concurrency ${concurrency}`);
+  }
+
+  async handle(job: Job<TrackBusesJobData>): Promise<TickResult> {
+    const result = await this.buses.trackBuses(job.data);
+    if (result.next) await this.scheduler.schedule(job.data.trackingId, result.next.seq, result.next.dueAt);
+    return result;
+  }
+}

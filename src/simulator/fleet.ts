@@ -1,0 +1,121 @@
+import type { MontevideoData, RawLineVariant } from '../shared/montevideo-data';
+import { between, hashSeed, intBetween, shuffleInPlace, streamFor } from './prng';
+import { buildRoute, type LonLat, type Route } from './route';
+import { buildTripProfile, segmentBaseSpeedsKmh, type TripProfile } from './trip-profile';
+
+/**
+ * The simulated fleet, built once from the catalogue and the seed: which variants run, their geometry,
+ * how many buses each has, and each bus's identity and timetable. Nothing here changes afterwards.
+ */
+
+/** Montevideo's operators; CUTCSA runs most of the network. */
+const COMPANIES: { name: string; share: number }[] = [
+  { name: 'CUTCSA', share: 0.6 },
+  { name: 'COETC', share: 0.15 },
+  { name: 'COMESA', share: 0.12 },
+  { name: 'UCOT', share: 0.13 },
+];
+
+// Salts keep the random streams of different decisions apart even when their other keys coincide.
+export const Salt = { Company: 1, Variant: 2, Bus: 3, BusIds: 4, Report: 5, Noise: 6 } as const;
+
+export interface SimBus {
+  index: number;
+  company: string;
+  busId: number;
+  profile: TripProfile;
+  /** Epoch ms, within [0, cycleMs), of one trip start; the others are whole cycles away. */
+  firstDeparture: number;
+  /** The bus reports at epoch ms ≡ reportPhaseMs (mod the report interval); whole seconds. */
+  reportPhaseMs: number;
+}
+
+export interface SimVariant {
+  record: RawLineVariant;
+  /** Line name trimmed and upper-cased, for lookups. */
+  lineKey: string;
+  stopIds: number[];
+  /** stop id → index in stopIds. */
+  stopIndex: Map<number, number>;
+  route: Route;
+  /** Metres along the route of each stop. */
+  offsets: number[];
+  /** Every bus repeats its trip with this period; buses are spread evenly over it. */
+  cycleMs: number;
+  buses: SimBus[];
+}
+
+export function lineKey(line: string): string {
+  return line.trim().toUpperCase();
+}
+
+function pickCompany(seed: number, lineId: number): string {
+  let r = streamFor(seed, Salt.Company, lineId)();
+  for (const company of COMPANIES) {
+    if (r < company.share) return company.name;
+    r -= company.share;
+  }
+  return COMPANIES[0].name;
+}
+
+function buildVariant(seed: number, record: RawLineVariant, stopIds: number[], points: LonLat[]): SimVariant {
+  const random = streamFor(seed, Salt.Variant, record.lineVariantId);
+  const route = buildRoute(points);
+  // The path runs through the stops themselves, so each stop's offset is its cumulative distance.
+  const offsets = route.cumulative;
+  const baseSpeeds = segmentBaseSpeedsKmh(offsets, random);
+  const headwayMs = between(random, 4, 15) * 60_000;
+  const layoverMs = between(random, 3, 6) * 60_000;
+  const phase = random();
+
+  // Typical trip: cruise at the base speeds, 20 s per stop, a quarter of the segments held ~25 s.
+  let typicalMs = 0;
+  for (let k = 0; k < baseSpeeds.length; k++) {
+    typicalMs += ((offsets[k + 1] - offsets[k]) / (baseSpeeds[k] / 3.6)) * 1000 + 20_000 + 0.25 * 25_000;
+  }
+  const count = Math.max(1, Math.round((typicalMs + layoverMs) / headwayMs));
+  const profiles = Array.from({ length: count }, (_, i) =>
+    buildTripProfile(offsets, baseSpeeds, streamFor(seed, Salt.Bus, record.lineVariantId, i)),
+  );
+  // The slowest bus still gets two minutes at the terminus, so no bus starts a trip before ending one.
+  const slowest = Math.max(...profiles.map((p) => p.duration));
+  const cycleMs = Math.ceil(Math.max(typicalMs + layoverMs, slowest + 120_000) / 1000) * 1000;
+  const company = pickCompany(seed, record.lineId);
+  const buses = profiles.map((profile, index) => ({
+    index,
+    company,
+    busId: 0, // assigned once the whole fleet is known
+    profile,
+    firstDeparture: Math.floor(((phase + index / count) % 1) * cycleMs),
+    reportPhaseMs: intBetween(streamFor(seed, Salt.Report, record.lineVariantId, index), 0, 9) * 1000,
+  }));
+  const stopIndex = new Map(stopIds.map((id, i) => [id, i]));
+  return { record, lineKey: lineKey(record.line), stopIds, stopIndex, route, offsets, cycleMs, buses };
+}
+
+/** Bus numbers are unique per company (they repeat across companies, as in the real fleet). */
+function assignBusIds(seed: number, variants: SimVariant[]): void {
+  COMPANIES.forEach((company, c) => {
+    const buses = variants.flatMap((v) => v.buses.filter((b) => b.company === company.name));
+    const pool = Array.from({ length: buses.length * 2 + 100 }, (_, i) => i + 1);
+    shuffleInPlace(pool, streamFor(seed, Salt.BusIds, c));
+    buses.forEach((bus, i) => (bus.busId = pool[i]));
+  });
+}
+
+/** Variants with a known stop sequence of at least two stops found in the catalogue, by variant id. */
+export function buildFleet(data: MontevideoData, seed: number): SimVariant[] {
+  const stops = new Map(data.stops.map((s) => [s.busstopId, s.location.coordinates]));
+  const variants: SimVariant[] = [];
+  for (const record of [...data.variants].sort((a, b) => a.lineVariantId - b.lineVariantId)) {
+    const sequence = data.variantStops[String(record.lineVariantId)];
+    if (!sequence) continue;
+    // Sequences can name stops the catalogue lacks; the bus simply does not stop there.
+    const stopIds = sequence.filter((id) => stops.has(id));
+    if (stopIds.length < 2) continue;
+    const points = stopIds.map((id) => stops.get(id) as LonLat);
+    variants.push(buildVariant(seed, record, stopIds, points));
+  }
+  assignBusIds(hashSeed(seed), variants);
+  return variants;
+}

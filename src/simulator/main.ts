@@ -1,0 +1,38 @@
+import { readSimulatorConfig, SimulatorConfigError, type SimulatorConfig } from './simulator-config';
+import { startSimulatorServer } from './simulator-server';
+
+/** Standalone STM simulator: `node dist/simulator/main` or `ts-node src/simulator/main.ts`. */
+async function main(): Promise<void> {
+  let config: SimulatorConfig;
+  try {
+    config = readSimulatorConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof SimulatorConfigError)) throw error;
+    console.error(`STM simulator: ${error.message}`);
+    process.exit(1);
+  }
+  const running = await startSimulatorServer(config);
+  const lines = running.simulator.simulatedLines().length;
+  console.log(
+    `STM simulator listening on ${running.url} (seed ${config.seed}, time scale ${config.timeScale}, ${lines} lines simulated)`,
+  );
+
+  const shutdown = (signal: NodeJS.Signals): void => {
+    console.log(`STM simulator: ${signal} received, closing`);
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('STM simulator: error while closing', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`STM simulator failed to start: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,103 @@
+/**
+ * Route geometry: a polyline through a variant's stops, measured in metres along the path. The catalogue
+ * has no street shapes, so consecutive stops are joined by straight segments; stops are a few hundred
+ * metres apart, so the shortcut at corners is small.
+ */
+
+/** [longitude, latitude], the order the STM API uses. */
+export type LonLat = [number, number];
+
+export const EARTH_RADIUS_M = 6_371_000;
+const RAD = Math.PI / 180;
+/** Metres per degree of latitude on the sphere above. */
+export const METERS_PER_DEGREE = EARTH_RADIUS_M * RAD;
+
+export function haversineMeters(a: LonLat, b: LonLat): number {
+  const dLat = (b[1] - a[1]) * RAD;
+  const dLon = (b[0] - a[0]) * RAD;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * RAD) * Math.cos(b[1] * RAD) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export interface Route {
+  points: LonLat[];
+  /** cumulative[i] = metres along the path from points[0] to points[i]; cumulative[0] = 0. */
+  cumulative: number[];
+  length: number;
+}
+
+export function buildRoute(points: LonLat[]): Route {
+  if (points.length < 2) throw new Error(`a route needs at least 2 points, got ${points.length}`);
+  const cumulative = [0];
+  for (let i = 1; i < points.length; i++) {
+    cumulative.push(cumulative[i - 1] + haversineMeters(points[i - 1], points[i]));
+  }
+  return { points, cumulative, length: cumulative[cumulative.length - 1] };
+}
+
+/** Index of the segment (points[i] → points[i + 1]) containing the given distance; clamps to the ends. */
+export function segmentIndexAt(route: Route, distance: number): number {
+  const { cumulative } = route;
+  let lo = 0;
+  let hi = cumulative.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (cumulative[mid] <= distance) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The point `distance` metres along the route (clamped to its ends). */
+export function pointAtDistance(route: Route, distance: number): LonLat {
+  const d = Math.min(Math.max(distance, 0), route.length);
+  const i = segmentIndexAt(route, d);
+  const [a, b] = [route.points[i], route.points[i + 1]];
+  const segment = route.cumulative[i + 1] - route.cumulative[i];
+  const f = segment > 0 ? (d - route.cumulative[i]) / segment : 0;
+  // Linear interpolation in degrees is exact enough over a few hundred metres.
+  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+}
+
+export interface RouteProjection {
+  /** Metres from the point to the nearest point of the route. */
+  distanceToRoute: number;
+  /** Metres along the route of that nearest point. */
+  along: number;
+}
+
+/**
+ * Nearest point of the route to `point`, searching segments from `fromDistance` on (so that a route
+ * passing the same corner twice resolves to the later pass when the caller knows it is past the first).
+ * Uses a local equirectangular projection per segment, accurate to centimetres at city scale.
+ */
+export function projectOntoRoute(route: Route, point: LonLat, fromDistance = 0): RouteProjection {
+  let best: RouteProjection = { distanceToRoute: Infinity, along: 0 };
+  for (let i = segmentIndexAt(route, fromDistance); i < route.points.length - 1; i++) {
+    const [a, b] = [route.points[i], route.points[i + 1]];
+    const kx = Math.cos(a[1] * RAD) * METERS_PER_DEGREE;
+    const bx = (b[0] - a[0]) * kx;
+    const by = (b[1] - a[1]) * METERS_PER_DEGREE;
+    const px = (point[0] - a[0]) * kx;
+    const py = (point[1] - a[1]) * METERS_PER_DEGREE;
+    const len2 = bx * bx + by * by;
+    const f = len2 > 0 ? Math.min(1, Math.max(0, (px * bx + py * by) / len2)) : 0;
+    const distanceToRoute = Math.hypot(px - f * bx, py - f * by);
+    if (distanceToRoute < best.distanceToRoute) {
+      const segment = route.cumulative[i + 1] - route.cumulative[i];
+      best = { distanceToRoute, along: Math.max(fromDistance, route.cumulative[i] + f * segment) };
+    }
+  }
+  return best;
+}
+
+/** Metres along the route of each stop, in order; each stop is searched for after the previous one. */
+export function stopOffsets(route: Route, stops: LonLat[]): number[] {
+  const offsets: number[] = [];
+  let from = 0;
+  for (const stop of stops) {
+    from = projectOntoRoute(route, stop, from).along;
+    offsets.push(from);
+  }
+  return offsets;
+}

@@ -1,0 +1,104 @@
+import { between } from './prng';
+
+/**
+ * One bus's timetable for one trip along a variant, as offsets from the trip's start: when it reaches and
+ * leaves each stop, how fast it cruises on each segment, and where it waits at a traffic light. The
+ * position at any moment is then a lookup, with no state carried between calls.
+ */
+export interface TripProfile {
+  /** ms after the trip starts at which the bus reaches stop k; arrive[0] = 0. */
+  arrive: number[];
+  /** ms after the trip starts at which the bus leaves stop k; for the last stop it equals arrive. */
+  depart: number[];
+  /** Cruise speed on segment k (stop k → k + 1), m/s. */
+  speed: number[];
+  /** Metres after stop k where the bus is held by traffic on segment k, and for how long (0 = not held). */
+  holdAt: number[];
+  holdMs: number[];
+  /** arrive[last]: how long the trip takes. */
+  duration: number;
+}
+
+export interface BusMotion {
+  /** Metres along the route. */
+  along: number;
+  speedMps: number;
+  /** Index of the last stop reached (the bus is at it, or on the segment after it). */
+  lastStop: number;
+}
+
+const KMH = 1 / 3.6;
+// Aliases: under jest's vm sandbox global `Math.` lookups dominate building thousands of timetables.
+const { min, max, round } = Math;
+export const MIN_CRUISE_KMH = 18;
+export const MAX_CRUISE_KMH = 35;
+
+/** Typical cruise speed for each segment of a variant: short hops between stops are slower. */
+export function segmentBaseSpeedsKmh(offsets: number[], random: () => number): number[] {
+  const speeds: number[] = [];
+  for (let k = 0; k < offsets.length - 1; k++) {
+    const length = offsets[k + 1] - offsets[k];
+    const typical = length < 250 ? 22 : length < 600 ? 26 : 30;
+    speeds.push(typical + between(random, -4, 4));
+  }
+  return speeds;
+}
+
+/**
+ * A bus's own trip: the variant's segment speeds scaled by a per-bus temperament and per-segment jitter,
+ * 10–30 s at every stop, and a traffic hold on about a quarter of the segments.
+ */
+export function buildTripProfile(offsets: number[], baseSpeedsKmh: number[], random: () => number): TripProfile {
+  const temperament = between(random, 0.9, 1.1);
+  const arrive = [0];
+  const depart: number[] = [];
+  const speed: number[] = [];
+  const holdAt: number[] = [];
+  const holdMs: number[] = [];
+  for (let k = 0; k < offsets.length - 1; k++) {
+    const kmh = baseSpeedsKmh[k] * temperament * between(random, 0.93, 1.07);
+    const v = min(MAX_CRUISE_KMH, max(MIN_CRUISE_KMH, kmh)) * KMH;
+    const length = offsets[k + 1] - offsets[k];
+    const held = random() < 0.25;
+    const hold = held ? round(between(random, 10_000, 40_000)) : 0;
+    const holdDistance = held ? length * between(random, 0.3, 0.9) : 0;
+    depart.push(arrive[k] + round(between(random, 10_000, 30_000)));
+    speed.push(v);
+    holdAt.push(holdDistance);
+    holdMs.push(hold);
+    arrive.push(depart[k] + (length / v) * 1000 + hold);
+  }
+  const duration = arrive[arrive.length - 1];
+  depart.push(duration);
+  return { arrive, depart, speed, holdAt, holdMs, duration };
+}
+
+/** Where the bus is `elapsed` ms after its trip started (clamped to the trip). */
+export function motionAt(profile: TripProfile, offsets: number[], elapsed: number): BusMotion {
+  const { arrive, depart } = profile;
+  const last = arrive.length - 1;
+  if (elapsed >= profile.duration) return { along: offsets[last], speedMps: 0, lastStop: last };
+  let lo = 0;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (arrive[mid] <= elapsed) lo = mid;
+    else hi = mid - 1;
+  }
+  const k = Math.max(0, lo);
+  if (elapsed < depart[k]) return { along: offsets[k], speedMps: 0, lastStop: k };
+  const v = profile.speed[k];
+  const moving = elapsed - depart[k];
+  const untilHold = (profile.holdAt[k] / v) * 1000;
+  let metres: number;
+  let speedMps = v;
+  if (profile.holdMs[k] === 0 || moving < untilHold) {
+    metres = (v * moving) / 1000;
+  } else if (moving < untilHold + profile.holdMs[k]) {
+    metres = profile.holdAt[k];
+    speedMps = 0;
+  } else {
+    metres = profile.holdAt[k] + (v * (moving - untilHold - profile.holdMs[k])) / 1000;
+  }
+  return { along: Math.min(offsets[k + 1], offsets[k] + metres), speedMps, lastStop: k };
+}

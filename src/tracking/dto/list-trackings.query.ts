@@ -1,0 +1,26 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { TRACKING_STATUSES, TrackingStatus } from '../entities/tracking.entity';
+
+export class ListTrackingsQuery {
+  @ApiPropertyOptional({ enum: TRACKING_STATUSES })
+  @IsOptional()
+  @IsIn(TRACKING_STATUSES, { message: `status must be one of ${TRACKING_STATUSES.join(', ')}` })
+  status?: TrackingStatus;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class BusesQuery {
+  @ApiPropertyOptional({ description: 'also list buses that already passed the stop', default: false })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'includePassed must be true or false' })
+  includePassed?: 'true' | 'false';
+}

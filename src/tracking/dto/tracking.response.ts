@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BUS_STATUSES, BusStatus } from '../../buses/entities/bus-tracking.entity';
+import { TRACKING_STATUSES, TrackingStatus } from '../entities/tracking.entity';
+
+export class TrackingResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 1478 }) stopId: number;
+  @ApiProperty({ type: [String], example: ['147', '148'] }) lines: string[];
+  @ApiProperty({ type: [Number], example: [] }) variantIds: number[];
+  @ApiProperty({ enum: TRACKING_STATUSES }) status: TrackingStatus;
+  @ApiProperty() startedAt: string;
+  @ApiProperty({ nullable: true, type: String }) endedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'why it ended (stopped, expired, failed)' })
+  stopReason: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastRunAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastSuccessAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'when the next tick is due (active only)' })
+  nextTickAt: string | null;
+  @ApiProperty({ description: 'ticks run so far' }) runs: number;
+  @ApiProperty({ description: 'buses of the tracked lines in the last successful poll' }) busesSeen: number;
+  @ApiProperty() consecutiveFailures: number;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+}
+
+export class StartTrackingResponse extends TrackingResponse {
+  @ApiProperty({ description: 'false when an identical active tracking already existed and was returned' })
+  created: boolean;
+  @ApiPropertyOptional({ description: 'something the caller should know, such as no worker running' })
+  warning?: string;
+}
+
+export class BusResponse {
+  @ApiProperty() busId: number;
+  @ApiProperty({ example: 'CUTCSA' }) company: string;
+  @ApiProperty({ example: '147' }) line: string;
+  @ApiProperty() variantId: number;
+  @ApiProperty() destination: string;
+  @ApiProperty({ description: 'straight-line distance to the stop, metres' }) distanceMeters: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'speed from the position history, km/h' })
+  speedKmh: number | null;
+  @ApiProperty({ nullable: true, type: Number }) etaSeconds: number | null;
+  @ApiProperty({ nullable: true, type: Number }) etaMinutes: number | null;
+  @ApiProperty({ enum: BUS_STATUSES }) status: BusStatus;
+  @ApiProperty() passed: boolean;
+  @ApiProperty({ type: [Number], description: '[longitude, latitude] of the last fix' }) location: [number, number];
+  @ApiProperty({ description: 'when our poll last saw the bus' }) lastSeenAt: string;
+  @ApiProperty({ description: "the API's timestamp of the last fix" }) lastFixAt: string;
+  @ApiProperty({ description: 'age of the last fix, seconds' }) dataAgeSeconds: number;
+  @ApiProperty({ description: 'true when the last fix is older than 90 s' }) stale: boolean;
+  @ApiProperty() positionsCount: number;
+}
+
+export class TrackingBusesResponse {
+  @ApiProperty({ format: 'uuid' }) trackingId: string;
+  @ApiProperty({ enum: TRACKING_STATUSES }) status: TrackingStatus;
+  @ApiProperty() stopId: number;
+  @ApiProperty({ nullable: true, type: String }) lastSuccessAt: string | null;
+  @ApiProperty() generatedAt: string;
+  @ApiProperty({ type: [BusResponse], description: 'nearest first' }) buses: BusResponse[];
+}

@@ -1,0 +1,24 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import { Response } from 'express';
+import {
+  InvalidTrackingRequestError,
+  TrackingCapReachedError,
+  TrackingNotFoundError,
+  UnknownStopError,
+} from './tracking.errors';
+
+const STATUS = new Map<Function, [number, string]>([
+  [TrackingNotFoundError, [HttpStatus.NOT_FOUND, 'Not Found']],
+  [UnknownStopError, [HttpStatus.NOT_FOUND, 'Not Found']],
+  [InvalidTrackingRequestError, [HttpStatus.BAD_REQUEST, 'Bad Request']],
+  [TrackingCapReachedError, [HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests']],
+]);
+
+/** Maps the tracking domain's errors to HTTP answers; services stay free of HTTP. */
+@Catch(TrackingNotFoundError, UnknownStopError, InvalidTrackingRequestError, TrackingCapReachedError)
+export class TrackingErrorsFilter implements ExceptionFilter {
+  catch(error: Error, host: ArgumentsHost): void {
+    const [statusCode, name] = STATUS.get(error.constructor) ?? [HttpStatus.BAD_REQUEST, 'Bad Request'];
+    host.switchToHttp().getResponse<Response>().status(statusCode).json({ statusCode, error: name, message: error.message });
+  }
+}

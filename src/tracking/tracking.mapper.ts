@@ -1,0 +1,51 @@
+import { BusTracking } from '../buses/entities/bus-tracking.entity';
+import { STALE_AFTER_SECONDS } from '../buses/domain/bus-metrics';
+import { BusResponse, TrackingResponse } from './dto/tracking.response';
+import { Tracking } from './entities/tracking.entity';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+export function toTrackingResponse(t: Tracking): TrackingResponse {
+  return {
+    id: t.id,
+    stopId: t.stopId,
+    lines: t.lines,
+    variantIds: t.variantIds,
+    status: t.status,
+    startedAt: t.startedAt.toISOString(),
+    endedAt: iso(t.endedAt),
+    stopReason: t.stopReason,
+    lastRunAt: iso(t.lastRunAt),
+    lastSuccessAt: iso(t.lastSuccessAt),
+    nextTickAt: t.status === 'active' ? t.nextTickAt.toISOString() : null,
+    runs: t.runs,
+    busesSeen: t.busesSeen,
+    consecutiveFailures: t.consecutiveFailures,
+    lastError: t.lastError,
+  };
+}
+
+export function toBusResponse(b: BusTracking, now: Date): BusResponse {
+  const dataAgeSeconds = Math.max(0, Math.round((now.getTime() - b.lastFixAt.getTime()) / 1000));
+  const eta = b.etaSeconds === null ? null : Math.round(b.etaSeconds);
+  return {
+    busId: b.busId,
+    company: b.company,
+    line: b.line,
+    variantId: b.variantId,
+    destination: b.destination,
+    distanceMeters: Math.round(b.distanceMeters),
+    speedKmh: b.speedKmh === null ? null : round1(b.speedKmh),
+    etaSeconds: eta,
+    etaMinutes: eta === null ? null : Math.round(eta / 60),
+    status: b.status,
+    passed: b.passed,
+    location: [b.longitude, b.latitude],
+    lastSeenAt: b.lastSeenAt.toISOString(),
+    lastFixAt: b.lastFixAt.toISOString(),
+    dataAgeSeconds,
+    stale: dataAgeSeconds > STALE_AFTER_SECONDS,
+    positionsCount: b.positionsCount,
+  };
+}

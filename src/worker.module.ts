@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { BusesModule } from './buses/buses.module';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { QueueWorkerModule } from './queue/queue-worker.module';
+import { QueueModule } from './queue/queue.module';
+import { SharedModule } from './shared/shared.module';
+
+/** The worker: an application context (no HTTP server) that consumes tick jobs. */
+@Module({})
+export class WorkerModule {
+  static register(env?: Record<string, string | undefined>): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [AppConfigModule.forRoot(env), SharedModule, DatabaseModule, QueueModule, BusesModule, QueueWorkerModule],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * End-to-end tests against real Redis, a real database (TEST_DATABASE=sqlite|postgres) and the
+ * simulator over HTTP. Run in band: each file starts its own web app, worker and simulator.
+ */
+module.exports = {
+  rootDir: '..',
+  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 60_000,
+};
