@@ -4,6 +4,6 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   testEnvironment: 'node',
   // Type checking is `npm run typecheck`'s job; here ts-jest only transpiles, which keeps runs fast.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

@@ -124,7 +124,13 @@ async function startRedis(env) {
   const dir = path.join(root, 'data', 'redis');
   mkdirSync(dir, { recursive: true });
   // Private and throwaway: nothing on disk, bound to loopback only.
-  run('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {}, 31);
+  run(
+    'redis',
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    {},
+    31,
+  );
   for (let i = 0; i < 50 && !(await redisAnswers(`redis://127.0.0.1:${port}`)); i++) await sleep(100);
   env.REDIS_URL = `redis://127.0.0.1:${port}`;
   say(`started a private redis-server on port ${port} (it stops with Ctrl-C)`);
@@ -154,9 +160,9 @@ function shutdown(code) {
     process.exit(code);
   }, 10_000);
   deadline.unref();
-  Promise.all(children.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.on('exit', r)) : null))).then(
-    () => process.exit(code),
-  );
+  Promise.all(
+    children.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.on('exit', r)) : null)),
+  ).then(() => process.exit(code));
 }
 
 async function waitForWeb(port) {
@@ -190,7 +196,9 @@ async function main() {
   run('worker', process.execPath, nodeArgs('worker'), env, 32);
   if (await waitForWeb(port)) {
     say(`ready: http://localhost:${port}/docs (Swagger UI) — try:`);
-    say(`  curl -s -X POST localhost:${port}/api/trackings -H 'content-type: application/json' -d '{"stopId":3227,"lines":["103","109"]}'`);
+    say(
+      `  curl -s -X POST localhost:${port}/api/trackings -H 'content-type: application/json' -d '{"stopId":3227,"lines":["103","109"]}'`,
+    );
     say('Ctrl-C stops everything.');
   }
 }

@@ -12,7 +12,14 @@ export class WorkerModule {
   static register(env?: Record<string, string | undefined>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [AppConfigModule.forRoot(env), SharedModule, DatabaseModule, QueueModule, BusesModule, QueueWorkerModule],
+      imports: [
+        AppConfigModule.forRoot(env),
+        SharedModule,
+        DatabaseModule,
+        QueueModule,
+        BusesModule,
+        QueueWorkerModule,
+      ],
     };
   }
 }

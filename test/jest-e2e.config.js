@@ -6,7 +6,7 @@ module.exports = {
   rootDir: '..',
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60_000,
 };

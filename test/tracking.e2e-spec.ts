@@ -25,8 +25,18 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
   };
 
   it('starts a tracking (202 + Location), and buses appear with distance, speed and ETA', async () => {
-    const res = await sys.http().post('/api/trackings').send({ stopId: STOP, lines: [' 109', '103', '109'] }).expect(202);
-    expect(res.body).toMatchObject({ stopId: STOP, lines: ['103', '109'], variantIds: [], status: 'active', created: true });
+    const res = await sys
+      .http()
+      .post('/api/trackings')
+      .send({ stopId: STOP, lines: [' 109', '103', '109'] })
+      .expect(202);
+    expect(res.body).toMatchObject({
+      stopId: STOP,
+      lines: ['103', '109'],
+      variantIds: [],
+      status: 'active',
+      created: true,
+    });
     expect(res.headers.location).toBe(`/api/trackings/${res.body.id}`);
     const id = res.body.id as string;
 
@@ -62,7 +72,11 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
   });
 
   it('keeps at most 30 positions per bus however many ticks run', async () => {
-    const res = await sys.http().post('/api/trackings').send({ stopId: STOP, lines: ['110'] }).expect(202);
+    const res = await sys
+      .http()
+      .post('/api/trackings')
+      .send({ stopId: STOP, lines: ['110'] })
+      .expect(202);
     const id = res.body.id as string;
     await eventually(
       async () => {
@@ -74,7 +88,9 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
     );
     await sleep(1500); // more ticks, more fixes: the cap must hold
     const rows = await sys.dataSource.getRepository(BusTracking).findBy({ trackingId: id });
-    const positions = await sys.dataSource.getRepository(BusPosition).findBy({ busTrackingId: In(rows.map((r) => r.id)) });
+    const positions = await sys.dataSource
+      .getRepository(BusPosition)
+      .findBy({ busTrackingId: In(rows.map((r) => r.id)) });
     const perBus = new Map<number, number>();
     for (const p of positions) perBus.set(p.busTrackingId, (perBus.get(p.busTrackingId) ?? 0) + 1);
     expect(Math.max(...perBus.values())).toBe(30);
@@ -83,7 +99,13 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
   });
 
   it('stops a tracking: status stopped, no pending tick, no tick runs afterwards', async () => {
-    const id = (await sys.http().post('/api/trackings').send({ stopId: STOP, lines: ['105'] }).expect(202)).body.id;
+    const id = (
+      await sys
+        .http()
+        .post('/api/trackings')
+        .send({ stopId: STOP, lines: ['105'] })
+        .expect(202)
+    ).body.id;
     await eventually(async () => (await sys.http().get(`/api/trackings/${id}`)).body.runs >= 2, 'two ticks');
     const stopped = (await sys.http().post(`/api/trackings/${id}/stop`).expect(200)).body;
     expect(stopped).toMatchObject({ id, status: 'stopped', stopReason: 'stopped by user', nextTickAt: null });
@@ -103,7 +125,10 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
     const body = { stopId: STOP, lines: ['112', '113'], variantIds: [] };
     const responses = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        sys.http().post('/api/trackings').send(i % 2 ? body : { ...body, lines: ['113', ' 112 '] }),
+        sys
+          .http()
+          .post('/api/trackings')
+          .send(i % 2 ? body : { ...body, lines: ['113', ' 112 '] }),
       ),
     );
     const ids = new Set(responses.map((r) => r.body.id));
@@ -138,8 +163,13 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
     }[];
     const line103 = lines.find((l) => l.line === '103')!;
     const variant = line103.variants.find((v) => v.routeKnown)!.id;
-    const id = (await sys.http().post('/api/trackings').send({ stopId: STOP, lines: ['103'], variantIds: [variant] }).expect(202))
-      .body.id;
+    const id = (
+      await sys
+        .http()
+        .post('/api/trackings')
+        .send({ stopId: STOP, lines: ['103'], variantIds: [variant] })
+        .expect(202)
+    ).body.id;
     const buses = await eventually(async () => {
       const r = await sys.http().get(`/api/trackings/${id}/buses?includePassed=true`).expect(200);
       return r.body.buses.length ? (r.body.buses as { variantId: number }[]) : undefined;

@@ -52,7 +52,11 @@ export class BusesService {
 
     const maxMs = this.config.tracking.maxMinutes * 60_000;
     if (now.getTime() - tracking.startedAt.getTime() >= maxMs) {
-      return this.end(tracking, 'expired', `reached the maximum duration of ${this.config.tracking.maxMinutes} minutes`);
+      return this.end(
+        tracking,
+        'expired',
+        `reached the maximum duration of ${this.config.tracking.maxMinutes} minutes`,
+      );
     }
     const stop = await this.catalog.findStop(tracking.stopId);
     if (!stop) return this.end(tracking, 'failed', `stop ${tracking.stopId} no longer exists in the catalogue`);
@@ -62,7 +66,9 @@ export class BusesService {
       const wanted = new Set(tracking.variantIds);
       const parsed = await this.stm.getBuses(tracking.lines);
       // Variant filtering happens here, not upstream: one request per line serves every variant.
-      reports = parsed.items.filter((b) => tracking.lines.includes(b.line) && (!wanted.size || wanted.has(b.variantId)));
+      reports = parsed.items.filter(
+        (b) => tracking.lines.includes(b.line) && (!wanted.size || wanted.has(b.variantId)),
+      );
     } catch (error) {
       if (error instanceof StmCredentialsError) {
         await this.end(tracking, 'failed', error.message);
@@ -111,7 +117,10 @@ export class BusesService {
     );
     if (idle) {
       const minutes = this.config.tracking.idleMinutes;
-      return { ...(await this.end(tracking, 'expired', `no bus of the tracked lines seen for ${minutes} minutes`)), outcome: 'ok' };
+      return {
+        ...(await this.end(tracking, 'expired', `no bus of the tracked lines seen for ${minutes} minutes`)),
+        outcome: 'ok',
+      };
     }
     return { outcome: 'ok', busesSeen: reports.length, next };
   }
@@ -122,7 +131,12 @@ export class BusesService {
     return { seq: job.seq + 1, dueAt: new Date(Math.max(due, now.getTime())) };
   }
 
-  private async recordFailure(tracking: Tracking, job: TrackBusesJobData, now: Date, error: Error): Promise<TickResult> {
+  private async recordFailure(
+    tracking: Tracking,
+    job: TrackBusesJobData,
+    now: Date,
+    error: Error,
+  ): Promise<TickResult> {
     const failures = tracking.consecutiveFailures + 1;
     const next = this.nextTick(job, now);
     const message = error.message.slice(0, 500);
@@ -130,8 +144,19 @@ export class BusesService {
     const claimed = await this.dataSource
       .createQueryBuilder()
       .update(Tracking)
-      .set({ tickSeq: job.seq, nextTickAt: next.dueAt, lastRunAt: now, runs: () => 'runs + 1', consecutiveFailures: failures, lastError: message })
-      .where('id = :id AND status = :active AND "tickSeq" = :previous', { id: tracking.id, active: 'active', previous: job.seq - 1 })
+      .set({
+        tickSeq: job.seq,
+        nextTickAt: next.dueAt,
+        lastRunAt: now,
+        runs: () => 'runs + 1',
+        consecutiveFailures: failures,
+        lastError: message,
+      })
+      .where('id = :id AND status = :active AND "tickSeq" = :previous', {
+        id: tracking.id,
+        active: 'active',
+        previous: job.seq - 1,
+      })
       .execute();
     if (!claimed.affected) return { outcome: 'duplicate', busesSeen: 0, next: null };
     if (failures >= this.config.tracking.maxFailures) {

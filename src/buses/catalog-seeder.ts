@@ -60,7 +60,13 @@ export class CatalogSeeder implements OnApplicationBootstrap {
     await this.dataSource.transaction(async (manager) => {
       const insert = async <T extends ObjectLiteral>(target: EntityTarget<T>, rows: T[]): Promise<void> => {
         for (let i = 0; i < rows.length; i += CHUNK) {
-          await manager.createQueryBuilder().insert().into(target).values(rows.slice(i, i + CHUNK)).orIgnore().execute();
+          await manager
+            .createQueryBuilder()
+            .insert()
+            .into(target)
+            .values(rows.slice(i, i + CHUNK))
+            .orIgnore()
+            .execute();
         }
       };
       await insert(BusStop, stopRows as BusStop[]);

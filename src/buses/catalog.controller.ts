@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, NotFoundException, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorResponse } from '../http/error.response';
 import { CatalogService, LineSummary } from './catalog.service';
@@ -16,6 +16,10 @@ const toLineResponse = (l: LineSummary): LineResponse => ({
     special,
     routeKnown,
   })),
+});
+
+const stopIdPipe = new ParseIntPipe({
+  exceptionFactory: () => new BadRequestException('stopId must be an integer stop id, such as 3227'),
 });
 
 @ApiTags('catalogue')
@@ -40,7 +44,7 @@ export class CatalogController {
   @ApiOperation({ summary: 'One stop, with the lines and variants known to serve it' })
   @ApiOkResponse({ type: StopDetailResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
-  async getStop(@Param('stopId', ParseIntPipe) stopId: number): Promise<StopDetailResponse> {
+  async getStop(@Param('stopId', stopIdPipe) stopId: number): Promise<StopDetailResponse> {
     const stop = await this.catalog.findStop(stopId);
     if (!stop) throw new NotFoundException(`Stop ${stopId} is not in the catalogue`);
     return { ...stop, lines: (await this.catalog.linesServingStop(stopId)).map(toLineResponse) };

@@ -54,11 +54,17 @@ export class CatalogService {
         .filter((s) => s.distanceMeters <= radiusMeters);
       return hits.sort((a, b) => a.distanceMeters - b.distanceMeters || a.id - b.id).slice(0, limit);
     }
-    const hits = await query.orderBy('s.id').limit(limit * 4).getMany();
+    const hits = await query
+      .orderBy('s.id')
+      .limit(limit * 4)
+      .getMany();
     // An exact id match first, then by street name.
     const exact = /^\d+$/.test(text) ? Number(text) : NaN;
     return hits
-      .sort((a, b) => Number(b.id === exact) - Number(a.id === exact) || streets(a).localeCompare(streets(b)) || a.id - b.id)
+      .sort(
+        (a, b) =>
+          Number(b.id === exact) - Number(a.id === exact) || streets(a).localeCompare(streets(b)) || a.id - b.id,
+      )
       .slice(0, limit);
   }
 
@@ -77,7 +83,10 @@ export class CatalogService {
   async listLines(): Promise<LineSummary[]> {
     const [variants, known] = await Promise.all([
       this.variants.find({ order: { line: 'ASC', id: 'ASC' } }),
-      this.variantStops.createQueryBuilder('vs').select('DISTINCT vs.variantId', 'variantId').getRawMany<{ variantId: number }>(),
+      this.variantStops
+        .createQueryBuilder('vs')
+        .select('DISTINCT vs.variantId', 'variantId')
+        .getRawMany<{ variantId: number }>(),
     ]);
     return groupByLine(variants, new Set(known.map((k) => Number(k.variantId))));
   }

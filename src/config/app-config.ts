@@ -41,7 +41,8 @@ export class AppConfig {
   worker: { concurrency: number };
   adminToken?: string;
   logLevel: string;
-  simulator: { port: number; embedded: boolean };
+  /** Where the product expects its simulator when no STM credentials are set. */
+  simulator: { port: number };
 }
 
 export function parseDatabaseUrl(url: string): DatabaseConfig {
@@ -85,7 +86,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
     worker: { concurrency: env.WORKER_CONCURRENCY ?? 4 },
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'log',
-    simulator: { port: simulatorPort, embedded: (env.SIMULATOR_EMBEDDED ?? 'true') === 'true' },
+    simulator: { port: simulatorPort },
   });
 }
 

@@ -19,78 +19,123 @@ import {
  * (see loadConfig); nothing else in the code reads process.env.
  */
 export class EnvironmentVariables {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
-  @IsOptional() @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
     message: 'DATABASE_URL must be sqlite:<file path> or postgres://user:pass@host:port/db',
   })
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:port[/db]' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]+$/, {
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]+$/, {
     message: 'QUEUE_PREFIX may only hold letters, digits, "_" and "-"',
   })
   QUEUE_PREFIX?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   STM_CLIENT_ID?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   STM_CLIENT_SECRET?: string;
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
   STM_API_URL?: string;
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
   STM_TOKEN_URL?: string;
 
-  @IsOptional() @IsIn(['basic', 'form'])
+  @IsOptional()
+  @IsIn(['basic', 'form'])
   STM_CREDENTIALS_IN?: string;
 
-  @IsOptional() @IsNumber() @Min(0.1) @Max(1000)
+  @IsOptional()
+  @IsNumber()
+  @Min(0.1)
+  @Max(1000)
   STM_MAX_RPS?: number;
 
-  @IsOptional() @IsInt() @Min(100) @Max(60000)
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(60000)
   STM_TIMEOUT_MS?: number;
 
-  @IsOptional() @IsNumber() @Min(0.05) @Max(3600)
+  @IsOptional()
+  @IsNumber()
+  @Min(0.05)
+  @Max(3600)
   TRACKING_INTERVAL_SECONDS?: number;
 
-  @IsOptional() @IsNumber() @Min(0.01) @Max(1440)
+  @IsOptional()
+  @IsNumber()
+  @Min(0.01)
+  @Max(1440)
   TRACKING_IDLE_MINUTES?: number;
 
-  @IsOptional() @IsNumber() @Min(0.01) @Max(10080)
+  @IsOptional()
+  @IsNumber()
+  @Min(0.01)
+  @Max(10080)
   TRACKING_MAX_MINUTES?: number;
 
-  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   TRACKING_MAX_FAILURES?: number;
 
-  @IsOptional() @IsInt() @Min(1)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   MAX_ACTIVE_TRACKINGS?: number;
 
-  @IsOptional() @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WORKER_CONCURRENCY?: number;
 
-  @IsOptional() @IsString() @MinLength(16, {
+  @IsOptional()
+  @IsString()
+  @MinLength(16, {
     message: 'ADMIN_TOKEN must be at least 16 characters long',
   })
   ADMIN_TOKEN?: string;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose'])
   LOG_LEVEL?: string;
 
-  @IsOptional() @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   SIMULATOR_PORT?: number;
 
-  @IsOptional() @IsIn(['true', 'false'])
+  @IsOptional()
+  @IsIn(['true', 'false'])
   SIMULATOR_EMBEDDED?: string;
 }
 
@@ -99,7 +144,10 @@ const SECRET_VARIABLES = new Set(['STM_CLIENT_SECRET', 'ADMIN_TOKEN', 'DATABASE_
 
 function describe(errors: ValidationError[], raw: Record<string, string>): string[] {
   return errors.flatMap((e) => {
-    const got = raw[e.property] === undefined || SECRET_VARIABLES.has(e.property) ? '' : ` (got ${JSON.stringify(raw[e.property])})`;
+    const got =
+      raw[e.property] === undefined || SECRET_VARIABLES.has(e.property)
+        ? ''
+        : ` (got ${JSON.stringify(raw[e.property])})`;
     return Object.values(e.constraints ?? {}).map((m) => `${m}${got}`);
   });
 }
@@ -115,15 +163,13 @@ export class ConfigValidationError extends Error {
 export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
   // An empty variable (FOO= in .env) means "use the default", as in most tools.
   const raw: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
+  for (const [key, value] of Object.entries(env))
+    if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
   const parsed = plainToInstance(EnvironmentVariables, raw, {
     enableImplicitConversion: true,
     excludeExtraneousValues: false,
   });
-  const problems = describe(
-    validateSync(parsed, { skipMissingProperties: false, forbidUnknownValues: false }),
-    raw,
-  );
+  const problems = describe(validateSync(parsed, { skipMissingProperties: false, forbidUnknownValues: false }), raw);
   // Credentials come in pairs; one without the other is almost certainly a typo.
   if (Boolean(parsed.STM_CLIENT_ID) !== Boolean(parsed.STM_CLIENT_SECRET)) {
     problems.push('STM_CLIENT_ID and STM_CLIENT_SECRET must be set together (or neither, to use the simulator)');

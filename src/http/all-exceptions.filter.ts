@@ -16,7 +16,7 @@ export class AllExceptionsFilter extends BaseExceptionFilter {
       const statusCode = exception.getStatus();
       const body = exception.getResponse();
       const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-      const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
+      const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : exception.message;
       const error = (body as { error?: string }).error ?? HttpStatus[statusCode] ?? 'Error';
       res.status(statusCode).json({ statusCode, error: humanize(error), message });
       return;
@@ -29,10 +29,18 @@ export class AllExceptionsFilter extends BaseExceptionFilter {
       return;
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong on our side; it has been logged' });
+    res
+      .status(500)
+      .json({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'Something went wrong on our side; it has been logged',
+      });
   }
 }
 
 function humanize(name: string): string {
-  return name.includes('_') ? name.toLowerCase().replace(/(^|_)(\w)/g, (_, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase()) : name;
+  return name.includes('_')
+    ? name.toLowerCase().replace(/(^|_)(\w)/g, (_, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase())
+    : name;
 }

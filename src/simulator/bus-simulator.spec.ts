@@ -8,10 +8,10 @@ const data = loadMontevideoData();
 const simulator = new BusSimulator(data, { seed: 1, timeScale: 1 });
 /** An arbitrary moment: 2025-11-15 13:14:07.250 in Montevideo. */
 const AT = Date.UTC(2025, 10, 15, 16, 14, 7, 250);
-const COMPANIES = ['CUTCSA', 'COETC', 'COMESA', 'UCOT'];
+const COMPANIES = ['CUTCSA', 'COETC', 'COME', 'UCOT'];
 const STM_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000-03$/;
 
-const stopCoordinates = new Map(data.stops.map((s) => [s.busstopId, s.location.coordinates as LonLat]));
+const stopCoordinates = new Map(data.stops.map((s) => [s.busstopId, s.location.coordinates]));
 const routes = new Map<number, Route>();
 function routeOf(variantId: number): Route {
   let route = routes.get(variantId);
@@ -183,6 +183,11 @@ describe('BusSimulator', () => {
           .map((l) => l.line)
           .sort(),
       );
+    });
+
+    it('leaves out buses that already reached the stop on their trip', () => {
+      const upcoming = simulator.upcoming(STOP, [], 100, AT);
+      expect(upcoming.length).toBeGreaterThan(6);
       // Each bus is before the stop on its route, by about the distance it claims.
       const misplaced = upcoming.filter((u) => {
         const route = routeOf(u.lineVariantId);

@@ -32,7 +32,8 @@ export class BusSimulator {
     this.variants = buildFleet(data, options.seed);
     for (const variant of this.variants) {
       const sameLine = this.variantsByLine.get(variant.lineKey) ?? [];
-      this.variantsByLine.set(variant.lineKey, [...sameLine, variant]);
+      sameLine.push(variant);
+      this.variantsByLine.set(variant.lineKey, sameLine);
       variant.stopIds.forEach((stopId, stopIndex) => {
         const entries = this.variantsByStop.get(stopId) ?? [];
         entries.push({ variant, stopIndex });

@@ -12,7 +12,7 @@ import { buildTripProfile, segmentBaseSpeedsKmh, type TripProfile } from './trip
 const COMPANIES: { name: string; share: number }[] = [
   { name: 'CUTCSA', share: 0.6 },
   { name: 'COETC', share: 0.15 },
-  { name: 'COMESA', share: 0.12 },
+  { name: 'COME', share: 0.12 },
   { name: 'UCOT', share: 0.13 },
 ];
 
@@ -58,13 +58,21 @@ function pickCompany(seed: number, lineId: number): string {
   return COMPANIES[0].name;
 }
 
-function buildVariant(seed: number, record: RawLineVariant, stopIds: number[], points: LonLat[]): SimVariant {
+function buildVariant(
+  seed: number,
+  record: RawLineVariant,
+  stopIds: number[],
+  points: LonLat[],
+  variantsOfLine: number,
+): SimVariant {
   const random = streamFor(seed, Salt.Variant, record.lineVariantId);
   const route = buildRoute(points);
   // The path runs through the stops themselves, so each stop's offset is its cumulative distance.
   const offsets = route.cumulative;
   const baseSpeeds = segmentBaseSpeedsKmh(offsets, random);
-  const headwayMs = between(random, 4, 15) * 60_000;
+  // The headway riders see is the line's: a line whose service is split over several variants (each
+  // direction, short runs) runs each of them less often. Variants usually come in direction pairs.
+  const headwayMs = between(random, 4, 15) * Math.max(1, variantsOfLine / 2) * 60_000;
   const layoverMs = between(random, 3, 6) * 60_000;
   const phase = random();
 
@@ -106,16 +114,26 @@ function assignBusIds(seed: number, variants: SimVariant[]): void {
 /** Variants with a known stop sequence of at least two stops found in the catalogue, by variant id. */
 export function buildFleet(data: MontevideoData, seed: number): SimVariant[] {
   const stops = new Map(data.stops.map((s) => [s.busstopId, s.location.coordinates]));
-  const variants: SimVariant[] = [];
-  for (const record of [...data.variants].sort((a, b) => a.lineVariantId - b.lineVariantId)) {
-    const sequence = data.variantStops[String(record.lineVariantId)];
-    if (!sequence) continue;
+  const runnable = [...data.variants]
+    .sort((a, b) => a.lineVariantId - b.lineVariantId)
     // Sequences can name stops the catalogue lacks; the bus simply does not stop there.
-    const stopIds = sequence.filter((id) => stops.has(id));
-    if (stopIds.length < 2) continue;
-    const points = stopIds.map((id) => stops.get(id) as LonLat);
-    variants.push(buildVariant(seed, record, stopIds, points));
-  }
+    .map((record) => ({
+      record,
+      stopIds: (data.variantStops[String(record.lineVariantId)] ?? []).filter((id) => stops.has(id)),
+    }))
+    .filter(({ stopIds }) => stopIds.length >= 2);
+  const variantsPerLine = new Map<string, number>();
+  for (const { record } of runnable)
+    variantsPerLine.set(lineKey(record.line), (variantsPerLine.get(lineKey(record.line)) ?? 0) + 1);
+  const variants = runnable.map(({ record, stopIds }) =>
+    buildVariant(
+      seed,
+      record,
+      stopIds,
+      stopIds.map((id) => stops.get(id) as LonLat),
+      variantsPerLine.get(lineKey(record.line))!,
+    ),
+  );
   assignBusIds(hashSeed(seed), variants);
   return variants;
 }

@@ -11,9 +11,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly body: Record<string, unknown>,
+    readonly body: { error: string; message?: string; error_description?: string },
   ) {
-    super(String(body.message ?? body.error ?? status));
+    super(body.message ?? body.error_description ?? body.error);
   }
 }
 

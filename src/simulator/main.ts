@@ -33,6 +33,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`STM simulator failed to start: ${message}`);
+  const inUse = (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+  const hint = inUse ? ' (choose another SIMULATOR_PORT, or 0 for any free port)' : '';
+  console.error(`STM simulator failed to start: ${message}${hint}`);
   process.exit(1);
 });

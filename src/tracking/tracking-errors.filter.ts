@@ -7,7 +7,7 @@ import {
   UnknownStopError,
 } from './tracking.errors';
 
-const STATUS = new Map<Function, [number, string]>([
+const STATUS = new Map<new (...args: never[]) => Error, [number, string]>([
   [TrackingNotFoundError, [HttpStatus.NOT_FOUND, 'Not Found']],
   [UnknownStopError, [HttpStatus.NOT_FOUND, 'Not Found']],
   [InvalidTrackingRequestError, [HttpStatus.BAD_REQUEST, 'Bad Request']],
@@ -18,7 +18,14 @@ const STATUS = new Map<Function, [number, string]>([
 @Catch(TrackingNotFoundError, UnknownStopError, InvalidTrackingRequestError, TrackingCapReachedError)
 export class TrackingErrorsFilter implements ExceptionFilter {
   catch(error: Error, host: ArgumentsHost): void {
-    const [statusCode, name] = STATUS.get(error.constructor) ?? [HttpStatus.BAD_REQUEST, 'Bad Request'];
-    host.switchToHttp().getResponse<Response>().status(statusCode).json({ statusCode, error: name, message: error.message });
+    const [statusCode, name] = STATUS.get(error.constructor as new (...args: never[]) => Error) ?? [
+      HttpStatus.BAD_REQUEST,
+      'Bad Request',
+    ];
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(statusCode)
+      .json({ statusCode, error: name, message: error.message });
   }
 }

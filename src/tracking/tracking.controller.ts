@@ -33,7 +33,10 @@ export class TrackingController {
   @ApiOkResponse({ type: StartTrackingResponse, description: 'an identical tracking was already active' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'unknown stop' })
   @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'MAX_ACTIVE_TRACKINGS reached' })
-  async start(@Body() dto: StartTrackingDto, @Res({ passthrough: true }) res: Response): Promise<StartTrackingResponse> {
+  async start(
+    @Body() dto: StartTrackingDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StartTrackingResponse> {
     const { tracking, created } = await this.trackings.start(dto);
     res.status(created ? 202 : 200).location(`/api/trackings/${tracking.id}`);
     return { ...toTrackingResponse(tracking), created };

@@ -128,7 +128,9 @@ export class TrackingService {
     const variantIdsOfLines = new Set(variants.map((v) => v.id));
     const foreign = variantIds.filter((v) => !variantIdsOfLines.has(v));
     if (foreign.length) {
-      throw new InvalidTrackingRequestError(`Variant(s) ${foreign.join(', ')} do not belong to line(s) ${lines.join(', ')}`);
+      throw new InvalidTrackingRequestError(
+        `Variant(s) ${foreign.join(', ')} do not belong to line(s) ${lines.join(', ')}`,
+      );
     }
   }
 }

@@ -19,7 +19,9 @@ export async function requireRedis(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis is required at ${TEST_REDIS_URL} (TEST_REDIS_URL) and does not answer: ${(error as Error).message}`);
+    throw new Error(
+      `Redis is required at ${TEST_REDIS_URL} (TEST_REDIS_URL) and does not answer: ${(error as Error).message}`,
+    );
   } finally {
     redis.disconnect();
   }
@@ -37,8 +39,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const file = join(tmpdir(), `${name}.sqlite`);
     return {
       url: `sqlite:${file}`,
-      drop: async () => {
+      drop: () => {
         for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+        return Promise.resolve();
       },
     };
   }

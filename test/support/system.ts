@@ -40,7 +40,12 @@ export interface TestSystem {
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   await requireRedis();
   const db = await createTestDatabase();
-  const sim = await startSimulatorServer({ port: 0, seed: 7, timeScale: options.timeScale ?? 30, ...options.simulatorCredentials });
+  const sim = await startSimulatorServer({
+    port: 0,
+    seed: 7,
+    timeScale: options.timeScale ?? 30,
+    ...options.simulatorCredentials,
+  });
   const prefix = `bt-test-${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -55,7 +60,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     ...options.env,
   };
   const logger = ['error', 'warn'] as ('error' | 'warn')[];
-  const web = await NestFactory.create(AppModule.register(env), { logger });
+  const web = await NestFactory.create(AppModule.register(env), { logger, abortOnError: false });
   configureApp(web);
   await web.listen(0, '127.0.0.1');
   const system: TestSystem = {
@@ -67,7 +72,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     queue: web.get<Queue<TrackBusesJobData>>(getQueueToken(TRACKING_QUEUE)),
     dataSource: web.get(DataSource),
     async startWorker() {
-      system.worker = await NestFactory.createApplicationContext(WorkerModule.register(env), { logger });
+      system.worker = await NestFactory.createApplicationContext(WorkerModule.register(env), {
+        logger,
+        abortOnError: false,
+      });
       await system.worker.init();
       return system.worker;
     },
@@ -84,7 +92,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
 }
 
 /** Polls `probe` until it returns a truthy value or the time is up (then fails with `what`). */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -49,7 +49,12 @@ export const busKey = (b: { company: string; busId: number }): string => `${b.co
  * timestamp is new, keep the last 30, recompute speed, passed and ETA; count misses and drop buses
  * missing three times. Pure: the caller loads and stores.
  */
-export function applyReports(previous: readonly BusState[], reports: readonly BusReport[], stop: LatLon, now: Date): BusUpdate {
+export function applyReports(
+  previous: readonly BusState[],
+  reports: readonly BusReport[],
+  stop: LatLon,
+  now: Date,
+): BusUpdate {
   const latest = new Map<string, BusReport>();
   for (const r of reports) {
     const seen = latest.get(busKey(r));
@@ -74,7 +79,8 @@ export function applyReports(previous: readonly BusState[], reports: readonly Bu
     if (!newest || report.fixAt > newest.fixAt) {
       const fix: Fix = { latitude: report.latitude, longitude: report.longitude, fixAt: report.fixAt, distanceMeters };
       const history = [...bus.history, fix];
-      for (const old of history.splice(0, history.length - MAX_POSITIONS)) if (old.id) update.droppedFixIds.push(old.id);
+      for (const old of history.splice(0, history.length - MAX_POSITIONS))
+        if (old.id) update.droppedFixIds.push(old.id);
       bus.history = history;
       Object.assign(bus, { latitude: fix.latitude, longitude: fix.longitude, distanceMeters, lastFixAt: fix.fixAt });
       update.newFixes.push({ bus, fix });

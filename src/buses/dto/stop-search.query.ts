@@ -3,7 +3,10 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class StopSearchQuery {
-  @ApiPropertyOptional({ description: 'street name words (any order, accents optional) or a stop id', example: 'bulevar artigas' })
+  @ApiPropertyOptional({
+    description: 'street name words (any order, accents optional) or a stop id',
+    example: 'bulevar artigas',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -12,7 +15,9 @@ export class StopSearchQuery {
 
   @ApiPropertyOptional({ description: 'latitude,longitude to search around', example: '-34.9058,-56.1913' })
   @IsOptional()
-  @Matches(/^\s*-?\d{1,2}(\.\d+)?\s*,\s*-?\d{1,3}(\.\d+)?\s*$/, { message: 'near must be "latitude,longitude", such as -34.9058,-56.1913' })
+  @Matches(/^\s*-?\d{1,2}(\.\d+)?\s*,\s*-?\d{1,3}(\.\d+)?\s*$/, {
+    message: 'near must be "latitude,longitude", such as -34.9058,-56.1913',
+  })
   near?: string;
 
   @ApiPropertyOptional({ description: 'search radius around `near`, metres', default: 500, minimum: 10, maximum: 5000 })

@@ -4,7 +4,9 @@
  */
 export function parseStmTimestamp(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value.trim());
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(
+    value.trim(),
+  );
   if (!match) return null;
   const [, local, zone] = match;
   // No zone at all: the city's API speaks Montevideo time (UTC-3, no daylight saving since 2015).

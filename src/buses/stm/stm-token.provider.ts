@@ -61,7 +61,8 @@ export class StmTokenProvider {
         }),
       );
       const { access_token: value, expires_in: expiresIn } = response.data ?? {};
-      if (typeof value !== 'string' || !value) throw new StmUnavailableError('STM token endpoint answered without a token');
+      if (typeof value !== 'string' || !value)
+        throw new StmUnavailableError('STM token endpoint answered without a token');
       const lifetimeS = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 300;
       this.cached = { value, expiresAt: this.clock.now().getTime() + lifetimeS * 1000 };
       this.logger.debug(`New STM token, valid for ${lifetimeS} s`);

@@ -41,6 +41,11 @@ export class StmClient {
     private readonly config: AppConfig,
   ) {}
 
+  /** Obtains a token: proves the upstream answers and takes our credentials. */
+  async checkAccess(): Promise<void> {
+    await this.tokens.token();
+  }
+
   /** Live positions of the given lines, optionally narrowed to some variants. */
   async getBuses(lines: string[], variantIds: number[] = []): Promise<Parsed<BusReport>> {
     const params: Record<string, string> = { lines: lines.join(',') };
@@ -79,7 +84,8 @@ export class StmClient {
     } catch (error) {
       throw new StmBadResponseError(`STM ${what}: ${(error as Error).message}`);
     }
-    if (result.skipped) this.logger.warn(`STM ${what}: skipped ${result.skipped} malformed item(s): ${result.problems.join('; ')}`);
+    if (result.skipped)
+      this.logger.warn(`STM ${what}: skipped ${result.skipped} malformed item(s): ${result.problems.join('; ')}`);
     return result;
   }
 
@@ -121,7 +127,8 @@ function describeError(error: unknown, path: string): StmUnavailableError | StmB
   if (!isAxiosError(error)) return new StmUnavailableError(`STM ${path} failed (${(error as Error)?.name ?? 'error'})`);
   const status = error.response?.status;
   if (status === undefined) {
-    const why = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' ? 'timed out' : (error.code ?? 'network error');
+    const why =
+      error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' ? 'timed out' : (error.code ?? 'network error');
     return new StmUnavailableError(`STM ${path} ${why}`);
   }
   if (status === 429) {
@@ -129,6 +136,7 @@ function describeError(error: unknown, path: string): StmUnavailableError | StmB
     const retryAfterMs = Number.isFinite(header) && header >= 0 ? header * 1000 : undefined;
     return new StmUnavailableError(`STM ${path} rate limited (HTTP 429)`, status, retryAfterMs);
   }
-  if (status >= 500 || status === 401 || status === 403) return new StmUnavailableError(`STM ${path} HTTP ${status}`, status);
+  if (status >= 500 || status === 401 || status === 403)
+    return new StmUnavailableError(`STM ${path} HTTP ${status}`, status);
   return new StmBadResponseError(`STM ${path} answered HTTP ${status}`, status);
 }

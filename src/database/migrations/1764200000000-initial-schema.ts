@@ -31,7 +31,13 @@ export class InitialSchema1764200000000 implements MigrationInterface {
       length: String(length),
       isNullable: nullable,
     });
-    const serial: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
+    const serial: TableColumnOptions = {
+      name: 'id',
+      type: 'integer',
+      isPrimary: true,
+      isGenerated: true,
+      generationStrategy: 'increment',
+    };
 
     await q.createTable(
       new Table({
@@ -137,7 +143,14 @@ export class InitialSchema1764200000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'bus_positions',
-        columns: [serial, int('busTrackingId'), real('latitude'), real('longitude'), real('distanceMeters'), ts('fixAt')],
+        columns: [
+          serial,
+          int('busTrackingId'),
+          real('latitude'),
+          real('longitude'),
+          real('distanceMeters'),
+          ts('fixAt'),
+        ],
         indices: [{ name: 'idx_bus_positions_bus_fix', columnNames: ['busTrackingId', 'fixAt'] }],
         foreignKeys: [
           new TableForeignKey({
@@ -153,7 +166,14 @@ export class InitialSchema1764200000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['bus_positions', 'bus_trackings', 'trackings', 'variant_stops', 'line_variants', 'bus_stops']) {
+    for (const table of [
+      'bus_positions',
+      'bus_trackings',
+      'trackings',
+      'variant_stops',
+      'line_variants',
+      'bus_stops',
+    ]) {
       await q.dropTable(table);
     }
   }

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 export const MAX_LINES = 10;
 export const MAX_VARIANTS = 50;
@@ -23,7 +34,10 @@ export class StartTrackingDto {
   @ArrayMaxSize(MAX_LINES, { message: `lines may name at most ${MAX_LINES} lines` })
   @IsString({ each: true, message: 'each line must be a string, such as "147" or "D10"' })
   @MaxLength(20, { each: true, message: 'a line name is at most 20 characters' })
-  @Matches(/^\s*[A-Za-z0-9][A-Za-z0-9 ]*\s*$/, { each: true, message: 'line names hold letters, digits and spaces only' })
+  @Matches(/^\s*[A-Za-z0-9][A-Za-z0-9 ]*\s*$/, {
+    each: true,
+    message: 'line names hold letters, digits and spaces only',
+  })
   lines: string[];
 
   @ApiPropertyOptional({

@@ -1,0 +1,237 @@
+import { isAbsolute, resolve } from 'node:path';
+import { AppConfig, loadConfig, parseDatabaseUrl, REAL_STM_API_URL, REAL_STM_TOKEN_URL } from './app-config';
+import { ConfigValidationError } from './environment';
+
+/** Runs loadConfig and returns the ConfigValidationError it throws (fails the test if it does not throw). */
+function configError(env: Record<string, string>): ConfigValidationError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return error as ConfigValidationError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(Object.keys(env))}`);
+}
+
+const DEFAULTS = {
+  nodeEnv: 'development',
+  port: 3000,
+  database: { type: 'sqlite', path: resolve('data/bus-tracker.sqlite') },
+  redisUrl: 'redis://127.0.0.1:6379',
+  queuePrefix: 'bus-tracker',
+  stm: {
+    simulated: true,
+    clientId: 'bus-tracker',
+    clientSecret: 'simulator',
+    credentialsIn: 'basic',
+    apiUrl: 'http://127.0.0.1:3001/api/transportepublico',
+    tokenUrl: 'http://127.0.0.1:3001/token',
+    maxRps: 5,
+    timeoutMs: 10_000,
+  },
+  tracking: { intervalSeconds: 15, idleMinutes: 5, maxMinutes: 120, maxFailures: 8, maxActive: 1000 },
+  worker: { concurrency: 4 },
+  adminToken: undefined,
+  logLevel: 'log',
+  simulator: { port: 3001, embedded: true },
+};
+
+const ALL_VARIABLES = [
+  'NODE_ENV',
+  'PORT',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'QUEUE_PREFIX',
+  'STM_CLIENT_ID',
+  'STM_CLIENT_SECRET',
+  'STM_API_URL',
+  'STM_TOKEN_URL',
+  'STM_CREDENTIALS_IN',
+  'STM_MAX_RPS',
+  'STM_TIMEOUT_MS',
+  'TRACKING_INTERVAL_SECONDS',
+  'TRACKING_IDLE_MINUTES',
+  'TRACKING_MAX_MINUTES',
+  'TRACKING_MAX_FAILURES',
+  'MAX_ACTIVE_TRACKINGS',
+  'WORKER_CONCURRENCY',
+  'ADMIN_TOKEN',
+  'LOG_LEVEL',
+  'SIMULATOR_PORT',
+  'SIMULATOR_EMBEDDED',
+];
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment (simulator mode)', () => {
+    const config = loadConfig({});
+    expect(config).toBeInstanceOf(AppConfig);
+    expect(config).toEqual(DEFAULTS);
+  });
+
+  it('resolves the default SQLite file to an absolute path under the working directory', () => {
+    const { database } = loadConfig({});
+    expect(database.type).toBe('sqlite');
+    const path = (database as { path: string }).path;
+    expect(isAbsolute(path)).toBe(true);
+    expect(path).toBe(resolve(process.cwd(), 'data', 'bus-tracker.sqlite'));
+  });
+
+  it.each([
+    ['empty strings', ''],
+    ['blank strings', '   '],
+  ])('treats %s as "use the default"', (_name, blank) => {
+    const env = Object.fromEntries(ALL_VARIABLES.map((k) => [k, blank]));
+    expect(loadConfig(env)).toEqual(DEFAULTS);
+  });
+
+  it('reads numbers, trimming spaces, and keeps fractions where they are allowed', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: ' 8080 ',
+      TRACKING_INTERVAL_SECONDS: '0.5',
+      TRACKING_IDLE_MINUTES: '0.25',
+      TRACKING_MAX_MINUTES: '1.5',
+      TRACKING_MAX_FAILURES: '3',
+      MAX_ACTIVE_TRACKINGS: '20',
+      WORKER_CONCURRENCY: '2',
+      STM_MAX_RPS: '2.5',
+      STM_TIMEOUT_MS: '500',
+      SIMULATOR_PORT: '4001',
+      SIMULATOR_EMBEDDED: 'false',
+      LOG_LEVEL: 'debug',
+      QUEUE_PREFIX: 'bench_1',
+    });
+    expect(config.nodeEnv).toBe('test');
+    expect(config.port).toBe(8080);
+    expect(config.tracking).toEqual({ intervalSeconds: 0.5, idleMinutes: 0.25, maxMinutes: 1.5, maxFailures: 3, maxActive: 20 });
+    expect(config.worker.concurrency).toBe(2);
+    expect(config.stm.maxRps).toBe(2.5);
+    expect(config.stm.timeoutMs).toBe(500);
+    expect(config.simulator).toEqual({ port: 4001, embedded: false });
+    expect(config.stm.apiUrl).toBe('http://127.0.0.1:4001/api/transportepublico');
+    expect(config.stm.tokenUrl).toBe('http://127.0.0.1:4001/token');
+    expect(config.logLevel).toBe('debug');
+    expect(config.queuePrefix).toBe('bench_1');
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['PORT', 'abc', /PORT must be an integer/],
+    ['PORT', '80.5', /PORT must be an integer/],
+    ['PORT', '70000', /PORT must not be greater than 65535/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be sqlite:<file path> or postgres:/],
+    ['REDIS_URL', 'http://x', /REDIS_URL must look like redis:\/\//],
+    ['TRACKING_MAX_FAILURES', '0', /TRACKING_MAX_FAILURES must not be less than 1/],
+    ['TRACKING_MAX_FAILURES', '1.5', /TRACKING_MAX_FAILURES must be an integer/],
+    ['TRACKING_INTERVAL_SECONDS', 'abc', /TRACKING_INTERVAL_SECONDS must be a number/],
+    ['TRACKING_INTERVAL_SECONDS', '0', /TRACKING_INTERVAL_SECONDS must not be less than 0.05/],
+    ['TRACKING_IDLE_MINUTES', '-1', /TRACKING_IDLE_MINUTES must not be less than/],
+    ['MAX_ACTIVE_TRACKINGS', '0', /MAX_ACTIVE_TRACKINGS must not be less than 1/],
+    ['WORKER_CONCURRENCY', 'four', /WORKER_CONCURRENCY must be an integer/],
+    ['STM_API_URL', 'api.montevideo.gub.uy', /STM_API_URL must be a URL/],
+    ['STM_MAX_RPS', '0', /STM_MAX_RPS must not be less than 0.1/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['NODE_ENV', 'staging', /NODE_ENV must be one of/],
+    ['SIMULATOR_EMBEDDED', 'yes', /SIMULATOR_EMBEDDED must be one of/],
+    ['QUEUE_PREFIX', 'a:b', /QUEUE_PREFIX may only hold/],
+  ])('rejects %s=%s with a message naming the variable', (name, value, message) => {
+    const error = configError({ [name]: value });
+    expect(error.name).toBe('ConfigValidationError');
+    expect(error.message).toMatch(message);
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toContain(name);
+  });
+
+  it('shows the offending value of a non-secret variable, to help fix it', () => {
+    expect(configError({ PORT: 'abc' }).message).toContain('"abc"');
+  });
+
+  it('lists every bad variable at once', () => {
+    const error = configError({ PORT: 'abc', REDIS_URL: 'http://x', TRACKING_MAX_FAILURES: '0' });
+    expect(error.problems).toHaveLength(3);
+    for (const name of ['PORT', 'REDIS_URL', 'TRACKING_MAX_FAILURES']) expect(error.message).toContain(name);
+  });
+
+  it('rejects STM_CLIENT_ID without STM_CLIENT_SECRET', () => {
+    const error = configError({ STM_CLIENT_ID: 'my-client' });
+    expect(error.message).toMatch(/STM_CLIENT_ID and STM_CLIENT_SECRET must be set together/);
+  });
+
+  it('rejects STM_CLIENT_SECRET without STM_CLIENT_ID, without echoing the secret', () => {
+    const error = configError({ STM_CLIENT_SECRET: 'very-secret-value-123' });
+    expect(error.message).toMatch(/STM_CLIENT_ID and STM_CLIENT_SECRET/);
+    expect(error.message).not.toContain('very-secret-value-123');
+  });
+
+  it('uses the real STM API with both credentials set', () => {
+    const config = loadConfig({ STM_CLIENT_ID: 'my-client', STM_CLIENT_SECRET: 'my-secret' });
+    expect(config.stm).toMatchObject({
+      simulated: false,
+      clientId: 'my-client',
+      clientSecret: 'my-secret',
+      apiUrl: REAL_STM_API_URL,
+      tokenUrl: REAL_STM_TOKEN_URL,
+    });
+    expect(REAL_STM_API_URL).toBe('https://api.montevideo.gub.uy/api/transportepublico');
+    expect(REAL_STM_TOKEN_URL).toBe('https://mvdapi-auth.montevideo.gub.uy/token');
+  });
+
+  it('lets STM_API_URL and STM_TOKEN_URL override the URLs, dropping trailing slashes of the API URL', () => {
+    const config = loadConfig({
+      STM_CLIENT_ID: 'id',
+      STM_CLIENT_SECRET: 'secret',
+      STM_API_URL: 'http://localhost:9000/api/transportepublico//',
+      STM_TOKEN_URL: 'http://localhost:9000/token',
+      STM_CREDENTIALS_IN: 'form',
+    });
+    expect(config.stm.apiUrl).toBe('http://localhost:9000/api/transportepublico');
+    expect(config.stm.tokenUrl).toBe('http://localhost:9000/token');
+    expect(config.stm.credentialsIn).toBe('form');
+  });
+
+  it.each<[string, string, string]>([
+    ['ADMIN_TOKEN', 'short-secret-xyz'.slice(0, 15), 'ADMIN_TOKEN must be at least 16 characters long'],
+    ['ADMIN_TOKEN', 'abc123', 'ADMIN_TOKEN'],
+    ['DATABASE_URL', 'mysql://root:hunter2@db/bus', 'DATABASE_URL'],
+    ['REDIS_URL', 'http://:p4ssw0rd@cache:6379', 'REDIS_URL'],
+  ])('never echoes the value of a bad %s', (name, value, mentioned) => {
+    const error = configError({ [name]: value });
+    expect(error.message).toContain(mentioned);
+    expect(error.message).not.toContain(value);
+    expect(error.problems.join('\n')).not.toContain(value);
+  });
+
+  it("rejects ADMIN_TOKEN='short-secret-xyz' (too short) without echoing it", () => {
+    // 'short-secret-xyz' is exactly 16 characters, the minimum; the brief's example is one too long to fail.
+    expect('short-secret-xyz'.length).toBe(16);
+    const error = configError({ ADMIN_TOKEN: 'short-secret' });
+    expect(error.message).toContain('ADMIN_TOKEN');
+    expect(error.message).not.toContain('short-secret');
+  });
+
+  it('keeps an ADMIN_TOKEN of 16 characters or more', () => {
+    expect(loadConfig({ ADMIN_TOKEN: 'a-long-enough-token' }).adminToken).toBe('a-long-enough-token');
+  });
+
+  it.each([
+    ['postgres://bus:pass@db:5432/bus_tracker'],
+    ['postgresql://bus:pass@db.example.com:6543/bus_tracker?sslmode=require'],
+  ])('parses %s as a PostgreSQL database', (url) => {
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ type: 'postgres', url });
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it.each<[string, string]>([
+    ['sqlite:data/bus-tracker.sqlite', resolve('data/bus-tracker.sqlite')],
+    ['sqlite:./tmp/test.sqlite', resolve('tmp/test.sqlite')],
+    ['sqlite:/var/lib/bus-tracker/db.sqlite', '/var/lib/bus-tracker/db.sqlite'],
+    ['sqlite:///var/lib/bus-tracker/db.sqlite', '/var/lib/bus-tracker/db.sqlite'],
+    ['sqlite::memory:', ':memory:'],
+  ])('reads %s as the SQLite file %s', (url, path) => {
+    expect(parseDatabaseUrl(url)).toEqual({ type: 'sqlite', path });
+  });
+
+  it('keeps a postgres URL whole', () => {
+    expect(parseDatabaseUrl('postgres://u:p@h:5432/d')).toEqual({ type: 'postgres', url: 'postgres://u:p@h:5432/d' });
+  });
+});

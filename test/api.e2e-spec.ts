@@ -1,0 +1,184 @@
+import { BusStop } from '../src/buses/entities/bus-stop.entity';
+import { LineVariant } from '../src/buses/entities/line-variant.entity';
+import { VariantStop } from '../src/buses/entities/variant-stop.entity';
+import { CatalogSeeder } from '../src/buses/catalog-seeder';
+import { startSystem, TestSystem } from './support/system';
+
+/** The HTTP contract: catalogue, validation and error answers. No worker is needed for these. */
+describe('REST API contract', () => {
+  let sys: TestSystem;
+
+  beforeAll(async () => {
+    sys = await startSystem({ worker: false });
+  });
+  afterAll(async () => {
+    await sys?.close();
+  });
+
+  describe('catalogue', () => {
+    it('is loaded once: a second load adds nothing', async () => {
+      const counts = async () => [
+        await sys.dataSource.getRepository(BusStop).count(),
+        await sys.dataSource.getRepository(LineVariant).count(),
+        await sys.dataSource.getRepository(VariantStop).count(),
+      ];
+      expect(await counts()).toEqual([4910, 2120, 15295]);
+      expect(await sys.web.get(CatalogSeeder).seed()).toBe(0);
+      expect(await counts()).toEqual([4910, 2120, 15295]);
+    });
+
+    it('finds stops by street words in any order, without accents', async () => {
+      const res = await sys.http().get('/api/stops?q=batlle%20octubre').expect(200);
+      expect(res.body.length).toBeGreaterThan(0);
+      expect(res.body.map((s: BusStop) => s.id)).toContain(3227);
+      for (const s of res.body as BusStop[]) expect(`${s.street1} ${s.street2}`).toMatch(/OCTUBRE/);
+      const accented = await sys.http().get('/api/stops?q=coruna&limit=50').expect(200);
+      expect(accented.body.length).toBeGreaterThan(0);
+      expect((accented.body as BusStop[]).every((s) => /CORUÑA/.test(`${s.street1} ${s.street2}`))).toBe(true);
+    });
+
+    it('finds a stop by its id first', async () => {
+      const res = await sys.http().get('/api/stops?q=3227').expect(200);
+      expect(res.body[0]).toMatchObject({ id: 3227, street1: 'AV 8 DE OCTUBRE' });
+    });
+
+    it('finds stops near a place, nearest first, within the radius', async () => {
+      const res = await sys.http().get('/api/stops?near=-34.8869,-56.1596&radius=300&limit=10').expect(200);
+      expect(res.body.length).toBeGreaterThan(0);
+      const d = res.body.map((s: { distanceMeters: number }) => s.distanceMeters);
+      expect(d).toEqual([...d].sort((a: number, b: number) => a - b));
+      expect(Math.max(...d)).toBeLessThanOrEqual(300);
+    });
+
+    it('shows one stop with the lines known to serve it', async () => {
+      const res = await sys.http().get('/api/stops/3227').expect(200);
+      expect(res.body).toMatchObject({ id: 3227, street1: 'AV 8 DE OCTUBRE', street2: 'BV JOSE BATLLE Y ORDOÑEZ' });
+      const lines = res.body.lines.map((l: { line: string }) => l.line);
+      expect(lines).toEqual(expect.arrayContaining(['103', '109', '110']));
+      expect(res.body.lines[0].variants[0]).toMatchObject({ routeKnown: true });
+    });
+
+    it('lists every line with its variants', async () => {
+      const res = await sys.http().get('/api/lines').expect(200);
+      expect(res.body).toHaveLength(146);
+      const simulated = res.body.filter((l: { routeKnown: boolean }) => l.routeKnown);
+      expect(simulated).toHaveLength(90);
+      const total = res.body.reduce((n: number, l: { variants: unknown[] }) => n + l.variants.length, 0);
+      expect(total).toBe(2120);
+    });
+
+    it('answers 404 for an unknown stop and 400 for a non-numeric one', async () => {
+      expect((await sys.http().get('/api/stops/999999').expect(404)).body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'Stop 999999 is not in the catalogue',
+      });
+      expect((await sys.http().get('/api/stops/abc').expect(400)).body.message).toMatch(/stopId must be an integer/);
+      expect((await sys.http().get('/api/stops?near=nowhere').expect(400)).body.message).toMatch(/near must be/);
+    });
+  });
+
+  describe('starting a tracking: bad input gets a 4xx with a message to act on', () => {
+    const cases: [string, unknown, number, RegExp][] = [
+      ['no lines', { stopId: 3227 }, 400, /lines must be a list/],
+      ['empty lines', { stopId: 3227, lines: [] }, 400, /at least one line/],
+      ['too many lines', { stopId: 3227, lines: '1 2 3 4 5 6 7 8 9 10 11'.split(' ') }, 400, /at most 10 lines/],
+      ['a non-string line', { stopId: 3227, lines: [103] }, 400, /each line must be a string/],
+      ['a stop id that is text', { stopId: 'main street', lines: ['103'] }, 400, /stopId must be an integer/],
+      ['an unknown field', { stopId: 3227, lines: ['103'], everyMinutes: 1 }, 400, /unknown field "everyMinutes"/],
+      [
+        'too many variants',
+        { stopId: 3227, lines: ['103'], variantIds: Array.from({ length: 51 }, (_, i) => i + 1) },
+        400,
+        /at most 50/,
+      ],
+      ['an unknown line', { stopId: 3227, lines: ['103', 'ZZ9'] }, 400, /Unknown line\(s\): ZZ9/],
+      [
+        'a variant of another line',
+        { stopId: 3227, lines: ['103'], variantIds: [8] },
+        400,
+        /Variant\(s\) 8 do not belong/,
+      ],
+      ['an unknown stop', { stopId: 999999, lines: ['103'] }, 404, /Stop 999999 is not in the catalogue/],
+    ];
+    it.each(cases)('%s', async (_name, body, status, message) => {
+      const res = await sys
+        .http()
+        .post('/api/trackings')
+        .send(body as object)
+        .expect(status);
+      expect(res.body.statusCode).toBe(status);
+      expect(typeof res.body.error).toBe('string');
+      expect(res.body.message).toMatch(message);
+    });
+
+    it('rejects malformed JSON with a 400, not a 500', async () => {
+      const res = await sys
+        .http()
+        .post('/api/trackings')
+        .set('content-type', 'application/json')
+        .send('{"stopId": 12,')
+        .expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, message: expect.stringMatching(/JSON at position 14/) });
+    });
+
+    it('refuses new trackings with 429 once MAX_ACTIVE_TRACKINGS is reached', async () => {
+      // The cap is read from config; this system keeps the default (1000), so check the message shape
+      // on a dedicated system with a cap of 1.
+      const capped = await startSystem({ worker: false, env: { MAX_ACTIVE_TRACKINGS: '1' } });
+      try {
+        await capped
+          .http()
+          .post('/api/trackings')
+          .send({ stopId: 3227, lines: ['103'] })
+          .expect(202);
+        const res = await capped
+          .http()
+          .post('/api/trackings')
+          .send({ stopId: 3227, lines: ['109'] })
+          .expect(429);
+        expect(res.body.message).toMatch(/maximum of 1 stops/);
+        // The identical one is still answered: it is not a new tracking.
+        await capped
+          .http()
+          .post('/api/trackings')
+          .send({ stopId: 3227, lines: ['103'] })
+          .expect(200);
+      } finally {
+        await capped.close();
+      }
+    });
+  });
+
+  describe('reading trackings', () => {
+    it('answers 404 for an unknown tracking and 400 for an id that is not a uuid', async () => {
+      const unknown = '0b9e2f7c-3d1a-4c2e-9a4b-1f2e3d4c5b6a';
+      expect((await sys.http().get(`/api/trackings/${unknown}`).expect(404)).body.message).toBe(
+        `No tracking with id ${unknown}`,
+      );
+      await sys.http().get(`/api/trackings/${unknown}/buses`).expect(404);
+      await sys.http().post(`/api/trackings/${unknown}/stop`).expect(404);
+      expect((await sys.http().get('/api/trackings/42').expect(400)).body.message).toMatch(/uuid/);
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('serves Swagger UI at /docs and a document describing every route and body', async () => {
+      const ui = await sys.http().get('/docs').expect(200);
+      expect(ui.text).toMatch(/swagger-ui/i);
+      const doc = (await sys.http().get('/docs-json').expect(200)).body;
+      expect(Object.keys(doc.paths).sort()).toEqual([
+        '/api/lines',
+        '/api/stops',
+        '/api/stops/{stopId}',
+        '/api/trackings',
+        '/api/trackings/{id}',
+        '/api/trackings/{id}/buses',
+        '/api/trackings/{id}/stop',
+      ]);
+      expect(doc.components.schemas.StartTrackingDto.required).toEqual(expect.arrayContaining(['stopId', 'lines']));
+      expect(doc.paths['/api/trackings'].post.responses).toHaveProperty('202');
+      expect(doc.components.schemas.BusResponse.properties).toHaveProperty('etaSeconds');
+    });
+  });
+});

@@ -1,0 +1,164 @@
+import { getQueueToken } from '@nestjs/bull';
+import { INestApplicationContext } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { Queue } from 'bull';
+import { Server } from 'node:net';
+import { TRACKING_QUEUE } from '../src/queue/queue.constants';
+import { TrackBusesProcessor } from '../src/queue/track-buses.processor';
+import { eventually, sleep, startSystem, TestSystem } from './support/system';
+
+const STOP = 3227;
+
+const hasProcessor = (ctx: INestApplicationContext): boolean =>
+  [...ctx.get(ModulesContainer).values()].some((m) => m.providers.has(TrackBusesProcessor));
+
+async function waitForEnd(sys: TestSystem, id: string): Promise<Record<string, unknown>> {
+  return eventually(async () => {
+    const t = (await sys.http().get(`/api/trackings/${id}`).expect(200)).body;
+    return t.status !== 'active' ? t : undefined;
+  }, `tracking ${id} to end`);
+}
+
+describe('how trackings end', () => {
+  it('expires after TRACKING_MAX_MINUTES', async () => {
+    const sys = await startSystem({ env: { TRACKING_MAX_MINUTES: '0.02' } });
+    try {
+      const id = (
+        await sys
+          .http()
+          .post('/api/trackings')
+          .send({ stopId: STOP, lines: ['103'] })
+          .expect(202)
+      ).body.id;
+      const ended = await waitForEnd(sys, id);
+      expect(ended).toMatchObject({
+        status: 'expired',
+        stopReason: 'reached the maximum duration of 0.02 minutes',
+        nextTickAt: null,
+      });
+      expect(ended.runs).toBeGreaterThanOrEqual(1);
+      await sleep(600);
+      expect((await sys.queue.getJobs(['waiting', 'delayed'])).filter((j) => j?.data.trackingId === id)).toEqual([]);
+    } finally {
+      await sys.close();
+    }
+  });
+
+  it('expires when no bus of the lines is seen for TRACKING_IDLE_MINUTES', async () => {
+    const sys = await startSystem({ env: { TRACKING_IDLE_MINUTES: '0.02' } });
+    try {
+      // Line 402 serves stop 3227 in the catalogue, but the simulator has no known route for it: no buses.
+      const lines = (await sys.http().get('/api/lines').expect(200)).body as { line: string; routeKnown: boolean }[];
+      const silent = lines.find((l) => !l.routeKnown)!.line;
+      const id = (
+        await sys
+          .http()
+          .post('/api/trackings')
+          .send({ stopId: STOP, lines: [silent] })
+          .expect(202)
+      ).body.id;
+      const ended = await waitForEnd(sys, id);
+      expect(ended).toMatchObject({
+        status: 'expired',
+        stopReason: 'no bus of the tracked lines seen for 0.02 minutes',
+      });
+      expect(ended.busesSeen).toBe(0);
+      expect(ended.consecutiveFailures).toBe(0);
+    } finally {
+      await sys.close();
+    }
+  });
+
+  it('fails with the reason when the STM API rejects the credentials, and the failed job shows it', async () => {
+    const sys = await startSystem({
+      simulatorCredentials: { clientId: 'the-right-id', clientSecret: 'the-right-secret' },
+      env: { STM_CLIENT_ID: 'the-wrong-id', STM_CLIENT_SECRET: 'a-wrong-secret-value' },
+    });
+    try {
+      const id = (
+        await sys
+          .http()
+          .post('/api/trackings')
+          .send({ stopId: STOP, lines: ['103'] })
+          .expect(202)
+      ).body.id;
+      const ended = await waitForEnd(sys, id);
+      expect(ended.status).toBe('failed');
+      expect(ended.stopReason).toBe('STM token endpoint rejected the client credentials (HTTP 401)');
+      const failed = await eventually(
+        async () => (await sys.queue.getFailed()).find((j) => j.data.trackingId === id),
+        'failed job',
+      );
+      expect(failed.failedReason).toBe('STM token endpoint rejected the client credentials (HTTP 401)');
+      expect(JSON.stringify(ended)).not.toContain('a-wrong-secret-value');
+    } finally {
+      await sys.close();
+    }
+  });
+
+  it('fails after TRACKING_MAX_FAILURES consecutive failed ticks, counting each', async () => {
+    // Nothing listens on port 9 of loopback: every call is a connection error, a transient failure.
+    const sys = await startSystem({
+      env: { STM_API_URL: 'http://127.0.0.1:9/api', TRACKING_MAX_FAILURES: '3', STM_TIMEOUT_MS: '500' },
+    });
+    try {
+      const id = (
+        await sys
+          .http()
+          .post('/api/trackings')
+          .send({ stopId: STOP, lines: ['103'] })
+          .expect(202)
+      ).body.id;
+      const during = await eventually(async () => {
+        const t = (await sys.http().get(`/api/trackings/${id}`)).body;
+        return t.consecutiveFailures === 1 ? t : undefined;
+      }, 'a first failed tick');
+      expect(during.status).toBe('active');
+      expect(during.lastError).toMatch(/STM \/buses ECONNREFUSED/);
+      const ended = await waitForEnd(sys, id);
+      expect(ended).toMatchObject({ status: 'failed', consecutiveFailures: 3, runs: 3 });
+      expect(ended.stopReason).toMatch(/^3 consecutive failed ticks; last error: STM \/buses ECONNREFUSED/);
+    } finally {
+      await sys.close();
+    }
+  });
+});
+
+describe('process roles', () => {
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startSystem({ worker: false });
+  });
+  afterAll(async () => {
+    await sys?.close();
+  });
+
+  it('the web app has no tick processor: its queue consumes nothing', async () => {
+    expect(hasProcessor(sys.web)).toBe(false);
+    const id = (
+      await sys
+        .http()
+        .post('/api/trackings')
+        .send({ stopId: STOP, lines: ['103'] })
+        .expect(202)
+    ).body.id;
+    await sleep(1000); // four intervals: with a consumer, tick 1 would long have run
+    const job = await sys.queue.getJob(`tick:${id}:1`);
+    expect(await job?.getState()).toBe('waiting');
+    expect((await sys.http().get(`/api/trackings/${id}`)).body.runs).toBe(0);
+  });
+
+  it('the worker context opens no HTTP port, and it consumes the waiting tick', async () => {
+    const listening = (): number =>
+      (process as unknown as { _getActiveHandles(): unknown[] })
+        ._getActiveHandles()
+        .filter((h) => h instanceof Server && h.listening).length;
+    const before = listening();
+    const worker = await sys.startWorker();
+    expect(listening()).toBe(before);
+    expect(hasProcessor(worker)).toBe(true);
+    expect('getHttpServer' in worker).toBe(false);
+    const queue = worker.get<Queue>(getQueueToken(TRACKING_QUEUE));
+    await eventually(async () => (await queue.getWaitingCount()) === 0, 'the worker to take the waiting tick');
+  });
+});
