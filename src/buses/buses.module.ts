@@ -7,13 +7,14 @@ import { BusesService } from './buses.service';
 import { CatalogModule } from './catalog.module';
 import { BusPosition } from './entities/bus-position.entity';
 import { BusTracking } from './entities/bus-tracking.entity';
+import { StmRateLimiter } from './stm/stm-rate-limiter';
 import { StmTokenProvider } from './stm/stm-token.provider';
 import { StmClient } from './stm/stm.client';
 
 /** The tracker: STM client, bus state and the tick itself. */
 @Module({
   imports: [HttpModule, CatalogModule, TypeOrmModule.forFeature([Tracking, BusTracking, BusPosition])],
-  providers: [BusesService, BusStateStore, StmClient, StmTokenProvider],
+  providers: [BusesService, BusStateStore, StmClient, StmTokenProvider, StmRateLimiter],
   exports: [BusesService, StmClient, CatalogModule],
 })
 export class BusesModule {}

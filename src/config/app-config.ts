@@ -16,6 +16,7 @@ export interface StmConfig {
   credentialsIn: 'basic' | 'form';
   apiUrl: string;
   tokenUrl: string;
+  /** Requests per second to the STM API, across every process of the installation. */
   maxRps: number;
   timeoutMs: number;
 }

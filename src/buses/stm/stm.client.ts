@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AxiosResponse, isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { AppConfig } from '../../config/app-config';
+import { StmRateLimiter } from './stm-rate-limiter';
 import { StmTokenProvider } from './stm-token.provider';
 import { StmBadResponseError, StmCredentialsError, StmUnavailableError } from './stm.errors';
 import {
@@ -38,6 +39,7 @@ export class StmClient {
   constructor(
     private readonly http: HttpService,
     private readonly tokens: StmTokenProvider,
+    private readonly limiter: StmRateLimiter,
     private readonly config: AppConfig,
   ) {}
 
@@ -94,6 +96,7 @@ export class StmClient {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.token();
+      await this.limiter.acquire();
       try {
         return await firstValueFrom(
           this.http.get(this.config.stm.apiUrl + path, {

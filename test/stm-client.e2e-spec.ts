@@ -1,0 +1,143 @@
+import { HttpService } from '@nestjs/axios';
+import { randomBytes } from 'node:crypto';
+import { StmRateLimiter } from '../src/buses/stm/stm-rate-limiter';
+import { StmTokenProvider } from '../src/buses/stm/stm-token.provider';
+import { StmClient } from '../src/buses/stm/stm.client';
+import { StmCredentialsError } from '../src/buses/stm/stm.errors';
+import { AppConfig, loadConfig } from '../src/config/app-config';
+import { RedisConnection } from '../src/shared/redis.provider';
+import { Clock } from '../src/shared/clock';
+import { loadMontevideoData } from '../src/shared/montevideo-data';
+import { RunningSimulator, startSimulatorServer } from '../src/simulator/simulator-server';
+import { clearQueuePrefix, requireRedis, TEST_REDIS_URL } from './support/services';
+
+/** The STM client against the simulator over real HTTP, and its limiter over real Redis. */
+describe('StmClient against the simulator', () => {
+  let sim: RunningSimulator;
+  const prefix = `bt-test-${randomBytes(4).toString('hex')}`;
+  const connections: RedisConnection[] = [];
+
+  function client(env: Record<string, string> = {}): { stm: StmClient; config: AppConfig } {
+    const config = loadConfig({
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      STM_API_URL: sim.apiUrl,
+      STM_TOKEN_URL: sim.tokenUrl,
+      STM_MAX_RPS: '1000',
+      ...env,
+    });
+    const http = new HttpService();
+    const redis = new RedisConnection(config);
+    connections.push(redis);
+    const tokens = new StmTokenProvider(http, config, new Clock());
+    return { stm: new StmClient(http, tokens, new StmRateLimiter(redis, config), config), config };
+  }
+
+  beforeAll(async () => {
+    await requireRedis();
+    sim = await startSimulatorServer({ port: 0, seed: 3, clientId: 'bus-tracker', clientSecret: 'simulator' });
+  });
+  afterAll(async () => {
+    await Promise.all(connections.map((c) => c.onApplicationShutdown()));
+    await clearQueuePrefix(prefix);
+    await sim?.close();
+  });
+
+  describe('getBuses', () => {
+    it('returns the live buses of the lines, parsed, with timestamps normalised', async () => {
+      const { stm } = client();
+      const { items, skipped } = await stm.getBuses(['103', '109']);
+      expect(skipped).toBe(0);
+      expect(items.length).toBeGreaterThan(5);
+      expect(new Set(items.map((b) => b.line))).toEqual(new Set(['103', '109']));
+      for (const b of items) {
+        expect(b.fixAt).toBeInstanceOf(Date);
+        expect(Math.abs(b.fixAt.getTime() - Date.now())).toBeLessThan(60_000);
+        expect(b.latitude).toBeGreaterThan(-35.1);
+        expect(b.latitude).toBeLessThan(-34.6);
+        expect(b.longitude).toBeGreaterThan(-56.5);
+        expect(b.longitude).toBeLessThan(-55.9);
+      }
+    });
+
+    it('passes variant ids upstream when asked', async () => {
+      const { stm } = client();
+      const all = await stm.getBuses(['103']);
+      const variant = all.items[0].variantId;
+      const some = await stm.getBuses(['103'], [variant]);
+      expect(some.items.length).toBeGreaterThan(0);
+      expect(some.items.every((b) => b.variantId === variant)).toBe(true);
+    });
+
+    it('answers an empty list for a line the simulator does not run', async () => {
+      const { stm } = client();
+      const data = loadMontevideoData();
+      const routed = new Set(data.variants.filter((v) => data.variantStops[v.lineVariantId]).map((v) => v.line));
+      const silent = data.variants.find((v) => !routed.has(v.line))!.line;
+      expect((await stm.getBuses([silent])).items).toEqual([]);
+    });
+  });
+
+  describe('tokens', () => {
+    it('fetches one token for many requests, and a new one after the old is rejected (401)', async () => {
+      const { stm } = client();
+      const before = sim.requestCount('/token');
+      await stm.getBuses(['103']);
+      await stm.getBuses(['109']);
+      await Promise.all([stm.getBuses(['110']), stm.getBuses(['112']), stm.getLineVariants()]);
+      expect(sim.requestCount('/token') - before).toBe(1);
+
+      sim.expireTokens();
+      const { items } = await stm.getBuses(['103']);
+      expect(items.length).toBeGreaterThan(0);
+      expect(sim.requestCount('/token') - before).toBe(2);
+    });
+
+    it('raises a credentials error, without the secret, when the credentials are refused', async () => {
+      const { stm } = client({ STM_CLIENT_ID: 'someone-else', STM_CLIENT_SECRET: 'not-the-secret-123' });
+      const error = await stm.getBuses(['103']).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StmCredentialsError);
+      expect((error as Error).message).toBe('STM token endpoint rejected the client credentials (HTTP 401)');
+      expect(JSON.stringify(error)).not.toContain('not-the-secret-123');
+    });
+
+    it('sends the credentials as form fields when STM_CREDENTIALS_IN=form', async () => {
+      const { stm } = client({ STM_CREDENTIALS_IN: 'form' });
+      expect((await stm.getBuses(['103'])).items.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('catalogue endpoints', () => {
+    it('reads the stop catalogue, the lines of a stop and the variants', async () => {
+      const { stm } = client();
+      const stops = await stm.getBusStops();
+      expect(stops.items).toHaveLength(4910);
+      expect(stops.items.find((s) => s.id === 3227)).toMatchObject({ street1: 'AV 8 DE OCTUBRE' });
+      const lines = await stm.getStopLines(3227);
+      expect(lines.items.map((l) => l.line)).toEqual(expect.arrayContaining(['103', '109']));
+      const variants = await stm.getLineVariants();
+      expect(variants.items).toHaveLength(2120);
+      const upcoming = await stm.getUpcomingBuses(3227, ['103'], 2);
+      expect(upcoming.items.length).toBeGreaterThan(0);
+      expect(upcoming.items.every((u) => u.line === '103' && u.etaSeconds >= 0)).toBe(true);
+    });
+  });
+
+  describe('rate limit (STM_MAX_RPS) shared by two processes', () => {
+    it('never lets more than the limit through in one second, across both limiters', async () => {
+      // Two limiters on two Redis connections of their own, as two worker processes would have.
+      const limiters = [client({ STM_MAX_RPS: '5' }), client({ STM_MAX_RPS: '5' })].map(
+        ({ config }) => new StmRateLimiter(connections[connections.push(new RedisConnection(config)) - 1], config),
+      );
+      const granted: number[] = [];
+      await Promise.all(
+        Array.from({ length: 14 }, (_, i) => limiters[i % 2].acquire().then(() => granted.push(Date.now()))),
+      );
+      const perSecond = new Map<number, number>();
+      for (const t of granted) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+      expect(granted).toHaveLength(14);
+      expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(5);
+      expect(perSecond.size).toBeGreaterThanOrEqual(3); // 14 requests at 5/s need at least 3 windows
+    });
+  });
+});
