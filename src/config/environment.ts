@@ -118,6 +118,12 @@ export class EnvironmentVariables {
   WORKER_CONCURRENCY?: number;
 
   @IsOptional()
+  @IsNumber()
+  @Min(0.1)
+  @Max(3600)
+  RECONCILE_SECONDS?: number;
+
+  @IsOptional()
   @IsString()
   @MinLength(16, {
     message: 'ADMIN_TOKEN must be at least 16 characters long',

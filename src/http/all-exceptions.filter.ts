@@ -29,13 +29,11 @@ export class AllExceptionsFilter extends BaseExceptionFilter {
       return;
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    res
-      .status(500)
-      .json({
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: 'Something went wrong on our side; it has been logged',
-      });
+    res.status(500).json({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Something went wrong on our side; it has been logged',
+    });
   }
 }
 

@@ -37,9 +37,9 @@ export class TrackingController {
     @Body() dto: StartTrackingDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StartTrackingResponse> {
-    const { tracking, created } = await this.trackings.start(dto);
+    const { tracking, created, warning } = await this.trackings.start(dto);
     res.status(created ? 202 : 200).location(`/api/trackings/${tracking.id}`);
-    return { ...toTrackingResponse(tracking), created };
+    return { ...toTrackingResponse(tracking), created, ...(warning ? { warning } : {}) };
   }
 
   @Get()

@@ -6,6 +6,7 @@ import { CatalogService } from '../buses/catalog.service';
 import { BusTracking } from '../buses/entities/bus-tracking.entity';
 import { AppConfig } from '../config/app-config';
 import { TickScheduler } from '../queue/tick-scheduler';
+import { WorkerRegistry } from '../queue/worker-registry';
 import { Clock } from '../shared/clock';
 import { normaliseLines, normaliseVariantIds, StartTrackingDto } from './dto/start-tracking.dto';
 import { Tracking, TrackingStatus } from './entities/tracking.entity';
@@ -29,6 +30,7 @@ export class TrackingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly scheduler: TickScheduler,
+    private readonly workers: WorkerRegistry,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -38,7 +40,19 @@ export class TrackingService {
   }
 
   /** Starts a tracking, or returns the identical active one (created: false). */
-  async start(dto: StartTrackingDto): Promise<{ tracking: Tracking; created: boolean }> {
+  async start(dto: StartTrackingDto): Promise<{ tracking: Tracking; created: boolean; warning?: string }> {
+    const [result, warning] = await Promise.all([this.startOrFind(dto), this.workerWarning()]);
+    return warning ? { ...result, warning } : result;
+  }
+
+  /** A tracking with no worker alive would sit still: say so, and how to fix it. */
+  private async workerWarning(): Promise<string | undefined> {
+    const live = await this.workers.liveWorkers().catch(() => undefined);
+    if (live === undefined) return 'could not check for a running worker (Redis did not answer)';
+    return live.length ? undefined : 'no worker is running; start one with `npm run start:worker`';
+  }
+
+  private async startOrFind(dto: StartTrackingDto): Promise<{ tracking: Tracking; created: boolean }> {
     const lines = normaliseLines(dto.lines);
     const variantIds = normaliseVariantIds(dto.variantIds);
     const key = trackingKey(dto.stopId, lines, variantIds);

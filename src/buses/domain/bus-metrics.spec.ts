@@ -83,7 +83,11 @@ describe('speedKmh', () => {
     ['100 m in 9 s is 40 km/h', [fix(0, 0, 0), fix(9, 0, 100)], 40],
     ['50 m in 7 s is 25.714… km/h (a float, not truncated)', [fix(0, 0, 0), fix(7, 0, 50)], (50 / 7) * 3.6],
     ['a bus standing still is 0 km/h', [fix(0, 0, 20), fix(30, 0, 20), fix(60, 0, 20)], 0],
-    ['path length counts: 100 m north then 100 m back in 20 s is 36 km/h, not 0', [fix(0, 0, 0), fix(10, 0, 100), fix(20, 0, 0)], 36],
+    [
+      'path length counts: 100 m north then 100 m back in 20 s is 36 km/h, not 0',
+      [fix(0, 0, 0), fix(10, 0, 100), fix(20, 0, 0)],
+      36,
+    ],
     ['four 30 m hops every 15 s average 7.2 km/h', [0, 30, 60, 90, 120].map((m, i) => fix(i * 15, 0, m)), 7.2],
   ])('%s', (_name, history, expected) => {
     expect(speedKmh(history)).toBeCloseTo(expected, 3);
@@ -195,7 +199,12 @@ describe('etaSeconds', () => {
   it.each<[string, number[], number, number]>([
     ['1000 → 900 → 800 m every 10 s: 800 m at 10 m/s', [1000, 900, 800], 10, 80],
     ['600 → 500 → 400 m every 20 s: 400 m at 5 m/s', [600, 500, 400], 20, 80],
-    ['uneven approach 1000 → 990 → 700 → 650 m every 10 s: 650 m at 350/30 m/s', [1000, 990, 700, 650], 10, 650 / (350 / 30)],
+    [
+      'uneven approach 1000 → 990 → 700 → 650 m every 10 s: 650 m at 350/30 m/s',
+      [1000, 990, 700, 650],
+      10,
+      650 / (350 / 30),
+    ],
     ['only the last five fixes count for the speed', [9000, 5000, 1000, 900, 800, 700, 600], 10, 600 / 10],
   ])('is latest distance / closing speed: %s', (_name, distances, step, expected) => {
     expect(etaSeconds(series(distances, step), false)).toBeCloseTo(expected, 6);

@@ -66,7 +66,7 @@ describe('applyReports', () => {
     const update = applyReports([], [r], STOP, at(3));
     expect(update.kept).toHaveLength(1);
     expect(update.removed).toEqual([]);
-    expect(update.droppedFixIds).toEqual([]);
+    expect(update.droppedFixIds).toStrictEqual([]);
     const bus = update.kept[0];
     expect(bus).toMatchObject({
       company: 'CUTCSA',
@@ -147,9 +147,9 @@ describe('applyReports', () => {
       const update = t.poll([report(19, i * 15, 20_000 - i * 10)], i * 15 + 1);
       dropped.push(...update.droppedFixIds);
       expect(t.bus(19)!.history.length).toBe(Math.min(i + 1, 30));
-      expect(update.droppedFixIds).toEqual(i < 30 ? [] : [i - 29]);
+      expect(update.droppedFixIds).toStrictEqual(i < 30 ? [] : [i - 29]);
     }
-    expect(dropped).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(dropped).toStrictEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const history = t.bus(19)!.history;
     expect(history.map((f) => f.id)).toEqual(Array.from({ length: 30 }, (_, k) => k + 11));
     expect(history[0].fixAt).toEqual(at(10 * 15));
@@ -161,7 +161,7 @@ describe('applyReports', () => {
     for (let i = 0; i < 30; i++) t.poll([report(19, i * 15, 20_000 - i * 10)], i * 15 + 1);
     for (const f of t.state[0].history) delete f.id;
     const update = t.poll([report(19, 30 * 15, 19_000)], 30 * 15 + 1);
-    expect(update.droppedFixIds).toEqual([]);
+    expect(update.droppedFixIds).toStrictEqual([]);
     expect(t.bus(19)!.history).toHaveLength(30);
     expect(t.bus(19)!.history[0].fixAt).toEqual(at(15));
   });

@@ -36,10 +36,28 @@ describe('haversineMeters', () => {
     ['the same point is 0 m away', at(-34.9066, -56.1992), at(-34.9066, -56.1992), 0, 1e-9],
     ['one degree of latitude is ≈ 111,195 m', at(0, 0), at(1, 0), 111_194.927, 0.01],
     ['one degree of longitude on the equator is ≈ 111,195 m', at(0, 0), at(0, 1), 111_194.927, 0.01],
-    ['a tenth of a degree of latitude in Montevideo is ≈ 11,119 m', at(-34.9, -56.2), at(-34.8, -56.2), 11_119.493, 0.01],
+    [
+      'a tenth of a degree of latitude in Montevideo is ≈ 11,119 m',
+      at(-34.9, -56.2),
+      at(-34.8, -56.2),
+      11_119.493,
+      0.01,
+    ],
     ['a tenth of a degree of longitude at 34.9° S is ≈ 9,120 m', at(-34.9, -56.2), at(-34.9, -56.1), 9_119.672, 0.01],
-    ['Plaza Independencia → Tres Cruces is ≈ 3,272.5 m', at(-34.9066, -56.1992), at(-34.8943, -56.1666), 3_272.508, 0.01],
-    ['stops 546 → 547 (Coruña) are ≈ 141.9 m apart', at(-34.87240513, -56.14675823), at(-34.87134794, -56.14762914), 141.886, 0.01],
+    [
+      'Plaza Independencia → Tres Cruces is ≈ 3,272.5 m',
+      at(-34.9066, -56.1992),
+      at(-34.8943, -56.1666),
+      3_272.508,
+      0.01,
+    ],
+    [
+      'stops 546 → 547 (Coruña) are ≈ 141.9 m apart',
+      at(-34.87240513, -56.14675823),
+      at(-34.87134794, -56.14762914),
+      141.886,
+      0.01,
+    ],
     ['antipodes are half the circumference apart', at(0, 0), at(0, 180), Math.PI * 6_371_000, 0.01],
   ])('%s', (_name, a, b, expected, tolerance) => {
     expect(Math.abs(haversineMeters(a, b) - expected)).toBeLessThanOrEqual(tolerance);

@@ -14,5 +14,9 @@ export function parseStmTimestamp(value: unknown): Date | null {
   if (/^[+-]\d{2}$/.test(offset)) offset += ':00';
   else if (/^[+-]\d{4}$/.test(offset)) offset = `${offset.slice(0, 3)}:${offset.slice(3)}`;
   const date = new Date(local + offset);
-  return Number.isNaN(date.getTime()) ? null : date;
+  if (Number.isNaN(date.getTime())) return null;
+  // new Date() rolls impossible dates over (Feb 30 → Mar 2); such a fix is garbage, not March.
+  const [year, month, day] = local.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day ? date : null;
 }

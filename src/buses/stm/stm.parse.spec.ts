@@ -240,18 +240,24 @@ describe('parseStop', () => {
   });
 
   it('turns blank street names into null', () => {
-    expect(parseStop({ busstopId: 1, street1: ' ', location: { type: 'Point', coordinates: [-56.1, -34.9] } })).toEqual({
-      id: 1,
-      street1: null,
-      street2: null,
-      latitude: -34.9,
-      longitude: -56.1,
-    });
+    expect(parseStop({ busstopId: 1, street1: ' ', location: { type: 'Point', coordinates: [-56.1, -34.9] } })).toEqual(
+      {
+        id: 1,
+        street1: null,
+        street2: null,
+        latitude: -34.9,
+        longitude: -56.1,
+      },
+    );
   });
 
   it.each<[string, Record<string, unknown>, string]>([
     ['busstopId 0', { busstopId: 0, location: { type: 'Point', coordinates: [-56.1, -34.9] } }, 'invalid busstopId'],
-    ['a string busstopId', { busstopId: '546', location: { type: 'Point', coordinates: [-56.1, -34.9] } }, 'invalid busstopId'],
+    [
+      'a string busstopId',
+      { busstopId: '546', location: { type: 'Point', coordinates: [-56.1, -34.9] } },
+      'invalid busstopId',
+    ],
     ['no location', { busstopId: 546 }, 'no location'],
   ])('rejects a stop with %s', (_name, item, reason) => {
     expect(parseStop(item)).toBe(reason);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -18,7 +18,10 @@ export const MAX_VARIANTS = 50;
 
 export class StartTrackingDto {
   @ApiProperty({ description: 'STM bus stop id (the number on the stop sign)', example: 1478 })
-  @Type(() => Number)
+  // "1478" is accepted as 1478; anything else that is not an integer (true, "0x10") is rejected.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value,
+  )
   @IsInt({ message: 'stopId must be an integer stop id, such as 1478' })
   @Min(1)
   @Max(2_147_483_647)
@@ -34,9 +37,9 @@ export class StartTrackingDto {
   @ArrayMaxSize(MAX_LINES, { message: `lines may name at most ${MAX_LINES} lines` })
   @IsString({ each: true, message: 'each line must be a string, such as "147" or "D10"' })
   @MaxLength(20, { each: true, message: 'a line name is at most 20 characters' })
-  @Matches(/^\s*[A-Za-z0-9][A-Za-z0-9 ]*\s*$/, {
+  @Matches(/^\s*[A-Za-z0-9][A-Za-z0-9 -]*\s*$/, {
     each: true,
-    message: 'line names hold letters, digits and spaces only',
+    message: 'line names hold letters, digits, spaces and hyphens only (such as "103", "D10", "M-A")',
   })
   lines: string[];
 
