@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusesModule } from '../buses/buses.module';
+import { Tracking } from '../tracking/entities/tracking.entity';
+import { ChainReconciler } from './chain-reconciler';
 import { QueueModule } from './queue.module';
 import { TrackBusesProcessor } from './track-buses.processor';
+import { WorkerHeartbeat } from './worker-heartbeat';
 
-/** The consuming side of the queue. Only WorkerModule imports it: the web app never runs ticks. */
+/**
+ * The consuming side of the queue: the tick processor, the chain reconciler and the heartbeat.
+ * Only WorkerModule imports it: the web app never runs ticks.
+ */
 @Module({
-  imports: [QueueModule, BusesModule],
-  providers: [TrackBusesProcessor],
+  imports: [QueueModule, BusesModule, TypeOrmModule.forFeature([Tracking])],
+  providers: [TrackBusesProcessor, ChainReconciler, WorkerHeartbeat],
 })
 export class QueueWorkerModule {}

@@ -25,9 +25,12 @@ export function tickJobId(trackingId: string, seq: number): string {
 
 /** Job options of every tick, chosen on purpose. */
 export const TICK_JOB_OPTIONS: JobOptions = {
-  // A failed tick is not retried by Bull: the chain goes on with the next tick at its interval,
-  // and consecutive failures are counted on the tracking (TRACKING_MAX_FAILURES).
-  attempts: 1,
+  // Upstream failures never throw (the tick records them and the chain goes on at its interval,
+  // counting toward TRACKING_MAX_FAILURES). What throws is our own infrastructure: the database or
+  // Redis away. 5 attempts 2, 4, 8, 16 s apart ride out a 30 s blip; a tick re-run is safe because
+  // it is claimed in the same transaction as its writes.
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
   // Completed ticks are only interesting for a short while (debugging); a day of a busy city
   // would otherwise grow Redis without bound.
   removeOnComplete: { age: 3600, count: 1000 },

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { TRACKING_QUEUE } from './queue.constants';
 import { TickScheduler } from './tick-scheduler';
+import { WorkerRegistry } from './worker-registry';
 
 /**
  * The tracking queue as a producer: both the web app and the worker import it. The consumer
@@ -28,7 +29,7 @@ import { TickScheduler } from './tick-scheduler';
     }),
     BullModule.registerQueue({ name: TRACKING_QUEUE }),
   ],
-  providers: [TickScheduler],
-  exports: [TickScheduler, BullModule],
+  providers: [TickScheduler, WorkerRegistry],
+  exports: [TickScheduler, WorkerRegistry, BullModule],
 })
 export class QueueModule {}

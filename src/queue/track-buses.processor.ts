@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { BusesService, TickResult } from '../buses/buses.service';
+import { StmCredentialsError } from '../buses/stm/stm.errors';
 import { AppConfig } from '../config/app-config';
 import { TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
 import { TickScheduler } from './tick-scheduler';
@@ -12,7 +13,7 @@ import { TickScheduler } from './tick-scheduler';
  * configuration (WORKER_CONCURRENCY), which a decorator argument cannot read.
  */
 @Injectable()
-export class TrackBusesProcessor implements OnApplicationBootstrap {
+export class TrackBusesProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TrackBusesProcessor.name);
 
   constructor(
@@ -27,12 +28,32 @@ export class TrackBusesProcessor implements OnApplicationBootstrap {
     this.queue
       .process(TRACK_BUSES_JOB, concurrency, (job: Job<TrackBusesJobData>) => this.handle(job))
       .catch((error: Error) => this.logger.error(`Tick processing stopped: ${error.message}`));
+    this.queue.on('failed', (job: Job<TrackBusesJobData>, error: Error) => {
+      this.logger.warn(
+        `${String(job.id)} failed (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}): ${error.message}`,
+      );
+    });
     this.logger.log(`Processing ${TRACK_BUSES_JOB} jobs with concurrency ${concurrency}`);
   }
 
+  /**
+   * Runs before any module closes its connections: stop taking ticks and let the running ones
+   * finish while the database and Redis are still open. Ticks not started stay in Redis for the
+   * next worker.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.queue.pause(true, false).catch(() => undefined);
+  }
+
   async handle(job: Job<TrackBusesJobData>): Promise<TickResult> {
-    const result = await this.buses.trackBuses(job.data);
-    if (result.next) await this.scheduler.schedule(job.data.trackingId, result.next.seq, result.next.dueAt);
-    return result;
+    try {
+      const result = await this.buses.trackBuses(job.data);
+      if (result.next) await this.scheduler.schedule(job.data.trackingId, result.next.seq, result.next.dueAt);
+      return result;
+    } catch (error) {
+      // Refused credentials will not get better with retries; the tracking is already failed.
+      if (error instanceof StmCredentialsError) await job.discard();
+      throw error;
+    }
   }
 }
