@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { ConfigValidationError } from './config/environment';
 import { configureApp } from './http/configure-app';
+import { exitGracefullyOnSignals } from './shared/graceful-shutdown';
 import { logLevels } from './shared/log-levels';
 
 async function bootstrap(): Promise<void> {
@@ -13,7 +14,8 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port);
-  new Logger('Web').log(`bus-tracker web listening on ${await app.getUrl()} (API docs at /docs)`);
+  exitGracefullyOnSignals(app, 'Web');
+  new Logger('Web').log(`bus-tracker web listening on http://localhost:${config.port} (API docs at /docs)`);
 }
 
 bootstrap().catch((error: Error) => {

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { StmClient } from './buses/stm/stm.client';
 import { AppConfig } from './config/app-config';
 import { ConfigValidationError } from './config/environment';
+import { exitGracefullyOnSignals } from './shared/graceful-shutdown';
 import { logLevels } from './shared/log-levels';
 import { WorkerModule } from './worker.module';
 
@@ -12,7 +13,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.register(), {
     logger: logLevels(process.env.LOG_LEVEL),
   });
-  app.enableShutdownHooks();
+  exitGracefullyOnSignals(app, 'Worker');
   const logger = new Logger('Worker');
   logger.log(`bus-tracker worker started (pid ${process.pid})`);
   await reportUpstream(app.get(AppConfig), app.get(StmClient), logger);

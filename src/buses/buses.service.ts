@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { DatabaseWriteLock } from '../database/write-lock';
 import { TrackBusesJobData } from '../queue/queue.constants';
 import { Clock } from '../shared/clock';
 import { Tracking } from '../tracking/entities/tracking.entity';
@@ -24,9 +25,6 @@ export interface TickResult {
   ended?: { status: EndStatus; reason: string };
 }
 
-/** Thrown inside the tick's transaction when another run already completed this tick. */
-class TickAlreadyDone extends Error {}
-
 /**
  * The tracker: one tick of one tracking (SPEC §3.3). Reads positions through the STM client,
  * updates every bus's distance, speed, pass flag and ETA, and records the outcome on the tracking.
@@ -40,6 +38,7 @@ export class BusesService {
     private readonly stm: StmClient,
     private readonly catalog: CatalogService,
     private readonly states: BusStateStore,
+    private readonly writes: DatabaseWriteLock,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -81,11 +80,14 @@ export class BusesService {
     const idleMs = this.config.tracking.idleMinutes * 60_000;
     const lastBusSeenAt = reports.length ? now : tracking.lastBusSeenAt;
     const idle = now.getTime() - lastBusSeenAt.getTime() >= idleMs;
-    try {
-      await this.dataSource.transaction(async (manager) => {
-        const update = applyReports(await this.states.load(manager, tracking.id), reports, stop, now);
-        await this.states.save(manager, tracking.id, update);
-        const claimed = await manager
+    // Read before the transaction: it then starts with a write, which SQLite lets wait for the
+    // lock (busy timeout) instead of failing when another process wrote in between.
+    const update = applyReports(await this.states.load(this.dataSource.manager, tracking.id), reports, stop, now);
+    const claimed = await this.writes.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        // The claim comes first: a second run of this tick waits here for the first, then finds
+        // the sequence taken and rolls back without having written anything.
+        const claim = await manager
           .createQueryBuilder()
           .update(Tracking)
           .set({
@@ -105,12 +107,12 @@ export class BusesService {
             previous: job.seq - 1,
           })
           .execute();
-        if (!claimed.affected) throw new TickAlreadyDone();
-      });
-    } catch (error) {
-      if (error instanceof TickAlreadyDone) return this.afterLostClaim(job);
-      throw error;
-    }
+        if (!claim.affected) return false;
+        await this.states.save(manager, tracking.id, update);
+        return true;
+      }),
+    );
+    if (!claimed) return this.afterLostClaim(job);
     this.logger.log(
       `Tick ${job.seq} of tracking ${tracking.id} (stop ${tracking.stopId}, lines ${tracking.lines.join(',')}): ` +
         `${reports.length} bus(es), ${Date.now() - now.getTime()} ms`,
@@ -158,23 +160,25 @@ export class BusesService {
     const next = this.nextTick(job, now);
     const message = error.message.slice(0, 500);
     this.logger.warn(`Tick ${job.seq} of tracking ${tracking.id} failed (${failures} in a row): ${message}`);
-    const claimed = await this.dataSource
-      .createQueryBuilder()
-      .update(Tracking)
-      .set({
-        tickSeq: job.seq,
-        nextTickAt: next.dueAt,
-        lastRunAt: now,
-        runs: () => 'runs + 1',
-        consecutiveFailures: failures,
-        lastError: message,
-      })
-      .where('id = :id AND status = :active AND "tickSeq" = :previous', {
-        id: tracking.id,
-        active: 'active',
-        previous: job.seq - 1,
-      })
-      .execute();
+    const claimed = await this.writes.run(() =>
+      this.dataSource
+        .createQueryBuilder()
+        .update(Tracking)
+        .set({
+          tickSeq: job.seq,
+          nextTickAt: next.dueAt,
+          lastRunAt: now,
+          runs: () => 'runs + 1',
+          consecutiveFailures: failures,
+          lastError: message,
+        })
+        .where('id = :id AND status = :active AND "tickSeq" = :previous', {
+          id: tracking.id,
+          active: 'active',
+          previous: job.seq - 1,
+        })
+        .execute(),
+    );
     if (!claimed.affected) return this.afterLostClaim(job);
     if (failures >= this.config.tracking.maxFailures) {
       const ended = await this.end(tracking, 'failed', `${failures} consecutive failed ticks; last error: ${message}`);
@@ -184,7 +188,7 @@ export class BusesService {
   }
 
   private async end(tracking: Tracking, status: EndStatus, reason: string): Promise<TickResult> {
-    await endTracking(this.dataSource.manager, tracking.id, status, reason, this.clock.now());
+    await this.writes.run(() => endTracking(this.dataSource.manager, tracking.id, status, reason, this.clock.now()));
     this.logger.log(`Tracking ${tracking.id} ${status}: ${reason}`);
     return { outcome: 'ended', busesSeen: 0, next: null, ended: { status, reason } };
   }

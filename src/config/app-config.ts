@@ -39,6 +39,11 @@ export class AppConfig {
     maxFailures: number;
     maxActive: number;
   };
+  queue: {
+    /** Lock of a running tick; bounds how soon a killed worker's tick is taken over. */
+    lockSeconds: number;
+    stalledCheckSeconds: number;
+  };
   worker: {
     concurrency: number;
     /** How often a worker checks that every active tracking has its pending tick. */
@@ -88,6 +93,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       maxFailures: env.TRACKING_MAX_FAILURES ?? 8,
       maxActive: env.MAX_ACTIVE_TRACKINGS ?? 1000,
     },
+    queue: { lockSeconds: env.QUEUE_LOCK_SECONDS ?? 15, stalledCheckSeconds: env.QUEUE_STALLED_CHECK_SECONDS ?? 5 },
     worker: { concurrency: env.WORKER_CONCURRENCY ?? 4, reconcileSeconds: env.RECONCILE_SECONDS ?? 30 },
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'log',

@@ -124,6 +124,18 @@ export class EnvironmentVariables {
   RECONCILE_SECONDS?: number;
 
   @IsOptional()
+  @IsNumber()
+  @Min(1)
+  @Max(600)
+  QUEUE_LOCK_SECONDS?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0.5)
+  @Max(600)
+  QUEUE_STALLED_CHECK_SECONDS?: number;
+
+  @IsOptional()
   @IsString()
   @MinLength(16, {
     message: 'ADMIN_TOKEN must be at least 16 characters long',

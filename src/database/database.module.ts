@@ -1,14 +1,16 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source';
 import { runMigrations } from './migrate';
+import { DatabaseWriteLock } from './write-lock';
 
 /**
  * Opens the database and migrates it before any other provider can touch it: the migration runs
  * inside the data source factory, so nothing that injects a repository starts on an old schema.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -21,5 +23,7 @@ import { runMigrations } from './migrate';
       },
     }),
   ],
+  providers: [DatabaseWriteLock],
+  exports: [DatabaseWriteLock],
 })
 export class DatabaseModule {}

@@ -17,11 +17,15 @@ import { WorkerRegistry } from './worker-registry';
         url: config.redisUrl,
         prefix: config.queuePrefix,
         settings: {
-          // A tick normally takes well under a second; 30 s covers an upstream call with its
-          // retries (10 s timeout) before Bull considers the worker dead and hands the job on.
-          lockDuration: 30_000,
-          // How often workers look for jobs whose worker died; a crashed tick resumes within this.
-          stalledInterval: 15_000,
+          // How long a tick's lock lives without renewal. Bull renews it every half of this while the
+          // tick runs (however long the upstream takes), so it only bounds how soon the tick of a
+          // killed worker can be taken over: 15 s (+ the stalled check) is about one interval.
+          lockDuration: config.queue.lockSeconds * 1000,
+          // How often workers look for ticks whose worker died (lock expired) and take them over.
+          stalledInterval: config.queue.stalledCheckSeconds * 1000,
+          // After a Redis error (connection lost, data flushed) a worker waits this long before it
+          // asks for jobs again; Bull's 5 s default would idle every worker for a third of an interval.
+          retryProcessDelay: 1_000,
           // A tick that stalls twice is more likely a poison job than bad luck: fail it (visible).
           maxStalledCount: 2,
         },

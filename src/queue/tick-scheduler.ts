@@ -9,10 +9,20 @@ import { TICK_JOB_OPTIONS, tickJobId, TRACK_BUSES_JOB, TrackBusesJobData, TRACKI
 export class TickScheduler {
   private readonly logger = new Logger(TickScheduler.name);
 
+  private lastErrorLog = 0;
+
   constructor(
     @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue<TrackBusesJobData>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Bull re-emits Redis connection errors; an 'error' event without a listener would crash the
+    // process. Redis going away is survivable (ioredis reconnects), so log it, at most every 5 s.
+    queue.on('error', (error: Error) => {
+      if (Date.now() - this.lastErrorLog < 5_000) return;
+      this.lastErrorLog = Date.now();
+      this.logger.warn(`Queue connection problem: ${error.message}`);
+    });
+  }
 
   /** Enqueues tick `seq` of a tracking, due at `dueAt` (now or later). Idempotent per (tracking, seq). */
   async schedule(trackingId: string, seq: number, dueAt: Date): Promise<void> {

@@ -1,10 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { HEARTBEAT_INTERVAL_MS, WorkerInfo, WorkerRegistry } from './worker-registry';
 
 /** Keeps this worker's entry in the registry fresh while it runs, and removes it on a clean exit. */
 @Injectable()
-export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerHeartbeat implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerHeartbeat.name);
   readonly identity: Omit<WorkerInfo, 'lastBeatAt'>;
   private timer?: NodeJS.Timeout;
@@ -22,7 +22,8 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShu
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before connections close: the entry goes at once, not when its TTL runs out. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.registry.remove(this.identity.id).catch(() => undefined);
   }

@@ -7,6 +7,13 @@ const gzipAsync = promisify(gzip);
 /** Token requests are a few dozen bytes; anything much larger is not a client we simulate. */
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** An answer: a JSON body, or none (204). */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
 /** A failure with the status and JSON body to answer with. */
 export class HttpError extends Error {
   constructor(
@@ -23,6 +30,10 @@ export function badRequest(message: string): HttpError {
 
 export function notFound(message: string): HttpError {
   return new HttpError(404, { error: 'not_found', message });
+}
+
+export function methodNotAllowed(allow: string): HttpError {
+  return new HttpError(405, { error: 'method_not_allowed', message: `use ${allow}` });
 }
 
 /** gzip when asked for, as the real API does; `gzip;q=0` means "not gzip". */
@@ -53,6 +64,11 @@ export async function sendJson(
     ...(compress ? { 'Content-Encoding': 'gzip' } : {}),
   });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+export function sendNoContent(res: ServerResponse, headers: Record<string, string> = {}): void {
+  res.writeHead(204, headers);
+  res.end();
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {

@@ -1,7 +1,13 @@
+import { activeFaults } from './faults';
+import { FAULTS_ADMIN_PATH } from './faults-admin';
 import { readSimulatorConfig, SimulatorConfigError, type SimulatorConfig } from './simulator-config';
 import { startSimulatorServer } from './simulator-server';
 
-/** Standalone STM simulator: `node dist/simulator/main` or `ts-node src/simulator/main.ts`. */
+/**
+ * Standalone STM simulator: `node dist/simulator/main` or `ts-node src/simulator/main.ts`.
+ * Faults can be switched at run time, without authentication, through `/_sim/faults` (see faults-admin.ts):
+ * it is a test tool, so keep it on 127.0.0.1 (the default SIMULATOR_HOST) or another private network.
+ */
 async function main(): Promise<void> {
   let config: SimulatorConfig;
   try {
@@ -16,6 +22,9 @@ async function main(): Promise<void> {
   console.log(
     `STM simulator listening on ${running.url} (seed ${config.seed}, time scale ${config.timeScale}, ${lines} lines simulated)`,
   );
+  const faults = activeFaults(running.faults());
+  if (Object.keys(faults).length > 0) console.log(`STM simulator: injecting faults ${JSON.stringify(faults)}`);
+  console.log(`STM simulator: fault injection at ${running.url}${FAULTS_ADMIN_PATH} (GET, PUT, DELETE; no auth)`);
 
   const shutdown = (signal: NodeJS.Signals): void => {
     console.log(`STM simulator: ${signal} received, closing`);

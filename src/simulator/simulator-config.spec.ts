@@ -9,6 +9,7 @@ describe('readSimulatorConfig', () => {
       timeScale: 1,
       clientId: undefined,
       clientSecret: undefined,
+      faults: {},
     });
   });
 
@@ -20,6 +21,10 @@ describe('readSimulatorConfig', () => {
       SIMULATOR_TIME_SCALE: '0.5',
       SIMULATOR_CLIENT_ID: 'id',
       SIMULATOR_CLIENT_SECRET: 'secret',
+      SIMULATOR_ERROR_RATE: '0.1',
+      SIMULATOR_TIMEOUT_RATE: '.05',
+      SIMULATOR_LATENCY_MS: '250',
+      SIMULATOR_MALFORMED_RATE: '1',
     });
     expect(config).toEqual({
       port: 0,
@@ -28,6 +33,7 @@ describe('readSimulatorConfig', () => {
       timeScale: 0.5,
       clientId: 'id',
       clientSecret: 'secret',
+      faults: { errorRate: 0.1, timeoutRate: 0.05, latencyMs: 250, malformedRate: 1 },
     });
   });
 
@@ -39,8 +45,18 @@ describe('readSimulatorConfig', () => {
     ['SIMULATOR_TIME_SCALE', '0'],
     ['SIMULATOR_TIME_SCALE', '-2'],
     ['SIMULATOR_TIME_SCALE', 'fast'],
+    ['SIMULATOR_ERROR_RATE', '1.5'],
+    ['SIMULATOR_ERROR_RATE', '-0.1'],
+    ['SIMULATOR_TIMEOUT_RATE', 'half'],
+    ['SIMULATOR_LATENCY_MS', '-5'],
+    ['SIMULATOR_LATENCY_MS', '2.5'],
+    ['SIMULATOR_MALFORMED_RATE', '0x1'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => readSimulatorConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('leaves out fault settings that are zero', () => {
+    expect(readSimulatorConfig({ SIMULATOR_ERROR_RATE: '0', SIMULATOR_LATENCY_MS: '0' }).faults).toEqual({});
   });
 
   it('wants both client credentials or neither', () => {

@@ -1,3 +1,5 @@
+import type { FaultsPatch } from './faults';
+
 /** Settings of the standalone simulator, read from the environment once at start. */
 export interface SimulatorConfig {
   port: number;
@@ -6,6 +8,8 @@ export interface SimulatorConfig {
   timeScale: number;
   clientId?: string;
   clientSecret?: string;
+  /** Faults injected from the start (only those set); change them later through `/_sim/faults`. */
+  faults: FaultsPatch;
 }
 
 export class SimulatorConfigError extends Error {}
@@ -37,6 +41,27 @@ function positive(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function rate(env: Env, name: string): number {
+  const text = read(env, name);
+  if (text === undefined) return 0;
+  const value = Number(text);
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(text) || value > 1) {
+    throw new SimulatorConfigError(`${name} must be a fraction from 0 to 1, got "${text}"`);
+  }
+  return value;
+}
+
+/** Only the faults that are on, so the config reads `{}` in the usual case. */
+function faults(env: Env): FaultsPatch {
+  const patch: FaultsPatch = {
+    errorRate: rate(env, 'SIMULATOR_ERROR_RATE'),
+    timeoutRate: rate(env, 'SIMULATOR_TIMEOUT_RATE'),
+    latencyMs: integer(env, 'SIMULATOR_LATENCY_MS', 0, 0, 600_000),
+    malformedRate: rate(env, 'SIMULATOR_MALFORMED_RATE'),
+  };
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== 0));
+}
+
 /** Throws SimulatorConfigError naming the first bad variable. */
 export function readSimulatorConfig(env: Env): SimulatorConfig {
   const clientId = read(env, 'SIMULATOR_CLIENT_ID');
@@ -53,5 +78,6 @@ export function readSimulatorConfig(env: Env): SimulatorConfig {
     timeScale: positive(env, 'SIMULATOR_TIME_SCALE', 1),
     clientId,
     clientSecret,
+    faults: faults(env),
   };
 }

@@ -3,23 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { URL } from 'node:url';
 import { loadMontevideoData, type MontevideoData } from '../shared/montevideo-data';
 import { BusSimulator } from './bus-simulator';
-import {
-  basicCredentials,
-  bearerToken,
-  HttpError,
-  integerList,
-  listParam,
-  notFound,
-  parseInteger,
-  queryParam,
-  readBody,
-  sendJson,
-} from './http-util';
+import { FaultInjector } from './fault-injector';
+import type { FaultsPatch, SimulatorFaults } from './faults';
+import { FAULTS_ADMIN_PATH, faultsAdmin } from './faults-admin';
+import { HttpError, methodNotAllowed, notFound, sendJson, sendNoContent, type Reply } from './http-util';
+import { API_PREFIX, apiRequest, issueToken, type StmContext } from './stm-api';
 import { TokenStore } from './token-store';
 
-export const API_PREFIX = '/api/transportepublico';
-/** The real API's page size for upcoming buses is small; used when the client does not say. */
-const DEFAULT_AMOUNT_PER_LINE = 3;
+export { API_PREFIX };
 
 export interface SimulatorServerOptions {
   /** 0 (default) picks a free port. */
@@ -31,6 +22,8 @@ export interface SimulatorServerOptions {
   clientId?: string;
   clientSecret?: string;
   data?: MontevideoData;
+  /** Faults to inject from the start; see faults.ts. */
+  faults?: FaultsPatch;
 }
 
 export interface RunningSimulator {
@@ -43,107 +36,43 @@ export interface RunningSimulator {
   requestCount(path?: string): number;
   /** Invalidates every issued token, as when the real one expires early: clients must renew. */
   expireTokens(): void;
+  /** Merges into the current faults; throws FaultsValidationError, changing nothing, on a bad setting. */
+  setFaults(faults: FaultsPatch): void;
+  /** Back to a well-behaved API. Fault counts are kept. */
+  clearFaults(): void;
+  faults(): SimulatorFaults;
+  /** How many times each fault was injected since the server started (every name present, 0 if never). */
+  faultCounts(): Record<string, number>;
   close(): Promise<void>;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-interface Context {
-  options: SimulatorServerOptions;
-  data: MontevideoData;
-  simulator: BusSimulator;
-  tokens: TokenStore;
-}
-
-async function issueToken(ctx: Context, req: IncomingMessage): Promise<Reply> {
-  const form = new URLSearchParams(await readBody(req));
-  const credentials = basicCredentials(req) ?? {
-    id: form.get('client_id') ?? '',
-    secret: form.get('client_secret') ?? '',
-  };
-  const { clientId, clientSecret } = ctx.options;
-  const configured = clientId !== undefined || clientSecret !== undefined;
-  const accepted = configured
-    ? credentials.id === clientId && credentials.secret === clientSecret
-    : credentials.id !== '';
-  if (!accepted) {
-    throw new HttpError(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-  }
-  if (form.get('grant_type') !== 'client_credentials') {
-    throw new HttpError(400, { error: 'unsupported_grant_type', error_description: 'Use client_credentials' });
-  }
-  const { token, expiresIn } = ctx.tokens.issue();
-  return {
-    status: 200,
-    body: { access_token: token, token_type: 'Bearer', expires_in: expiresIn },
-    headers: { 'Cache-Control': 'no-store' },
-  };
-}
-
-function knownStop(ctx: Context, idText: string): number {
-  const stopId = parseInteger(idText, 'bus stop id');
-  if (!ctx.simulator.hasStop(stopId)) throw notFound(`bus stop ${stopId} does not exist`);
-  return stopId;
-}
-
-/** Routes under API_PREFIX; `path` is relative to it. */
-function apiRoute(ctx: Context, path: string, query: URLSearchParams): Reply {
-  const { simulator } = ctx;
-  if (path === '/buses') {
-    const variantIds = integerList(query, 'lineVariantIds');
-    return { status: 200, body: simulator.vehicles({ lines: listParam(query, 'lines'), variantIds }) };
-  }
-  if (path === '/buses/busstops') return { status: 200, body: ctx.data.stops };
-  if (path === '/buses/linevariants') return { status: 200, body: ctx.data.variants };
-  const stopRoute = /^\/buses\/busstops\/([^/]+)\/(lines|upcomingbuses)$/.exec(path);
-  if (stopRoute) {
-    const stopId = knownStop(ctx, decodeURIComponent(stopRoute[1]));
-    if (stopRoute[2] === 'lines') return { status: 200, body: simulator.linesForStop(stopId) };
-    const amountText = queryParam(query, 'amountperline');
-    const amount = amountText === undefined ? DEFAULT_AMOUNT_PER_LINE : parseInteger(amountText, 'amountperline', 1);
-    return { status: 200, body: simulator.upcoming(stopId, listParam(query, 'lines'), amount) };
-  }
-  throw notFound(`no route GET ${API_PREFIX}${path}`);
-}
-
-function methodNotAllowed(allow: string): HttpError {
-  return new HttpError(405, { error: 'method_not_allowed', message: `use ${allow}` });
-}
-
-async function route(ctx: Context, req: IncomingMessage, url: URL): Promise<Reply> {
+async function route(ctx: StmContext, req: IncomingMessage, url: URL, signal: AbortSignal): Promise<Reply> {
   const method = req.method ?? 'GET';
   const path = url.pathname;
-  const isRead = method === 'GET' || method === 'HEAD';
   if (path === '/token') {
     if (method !== 'POST') throw methodNotAllowed('POST');
     return issueToken(ctx, req);
   }
   if (path === '/health') {
-    if (!isRead) throw methodNotAllowed('GET');
+    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed('GET');
     const { seed, timeScale } = ctx.simulator;
     const simulatedLines = ctx.simulator.simulatedLines().length;
     return { status: 200, body: { status: 'ok', simulator: true, seed, timeScale, simulatedLines } };
   }
-  if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
-    // The real gateway checks the token before it looks at the route.
-    if (!ctx.tokens.isValid(bearerToken(req))) {
-      throw new HttpError(401, { error: 'invalid_token', message: 'A valid Bearer access token is required' });
-    }
-    if (!isRead) throw methodNotAllowed('GET');
-    return apiRoute(ctx, path.slice(API_PREFIX.length).replace(/\/+$/, ''), url.searchParams);
-  }
+  if (path === FAULTS_ADMIN_PATH) return faultsAdmin(ctx.faults, req);
+  if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) return apiRequest(ctx, req, url, signal);
   throw notFound(`no route ${method} ${path}`);
 }
 
-async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function handle(ctx: StmContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  // Aborted when the connection closes (client gave up, or close() destroyed it): ends injected waits.
+  const connection = new AbortController();
+  res.once('close', () => connection.abort());
   let reply: Reply;
   try {
-    reply = await route(ctx, req, url);
+    reply = await route(ctx, req, url, connection.signal);
   } catch (error) {
+    if (connection.signal.aborted) return;
     if (error instanceof HttpError) {
       const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
       reply = { status: error.status, body: error.body, headers };
@@ -151,14 +80,19 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse, u
       reply = { status: 500, body: { error: 'internal_error', message: String(error) } };
     }
   }
-  await sendJson(req, res, reply.status, reply.body, reply.headers);
+  if (connection.signal.aborted) return;
+  if (reply.status === 204) sendNoContent(res, reply.headers);
+  else await sendJson(req, res, reply.status, reply.body, reply.headers);
 }
 
 export async function startSimulatorServer(options: SimulatorServerOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
   const data = options.data ?? loadMontevideoData();
-  const simulator = new BusSimulator(data, { seed: options.seed ?? 1, timeScale: options.timeScale ?? 1 });
-  const ctx: Context = { options, data, simulator, tokens: new TokenStore() };
+  const seed = options.seed ?? 1;
+  const simulator = new BusSimulator(data, { seed, timeScale: options.timeScale ?? 1 });
+  const faults = new FaultInjector(seed, options.faults);
+  const { clientId, clientSecret } = options;
+  const ctx: StmContext = { clientId, clientSecret, data, simulator, tokens: new TokenStore(), faults };
   const counts = new Map<string, number>();
 
   const server = createServer((req, res) => {
@@ -190,11 +124,20 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
     simulator,
     requestCount: (path) =>
       path === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(path) ?? 0),
-    expireTokens: () => ctx.tokens.revokeAll(),
+    expireTokens: () => {
+      ctx.tokens.revokeAll();
+      faults.record('tokensRevoked');
+    },
+    setFaults: (patch) => void faults.set(patch),
+    clearFaults: () => void faults.clear(),
+    faults: () => faults.settings(),
+    faultCounts: () => faults.counts(),
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets (Node's fetch keeps them) would otherwise hold the port open for seconds.
+        // Keep-alive sockets (Node's fetch keeps them) would otherwise hold the port open for seconds, and
+        // a request held open by an injected timeout for its whole `hangMs`. Destroying a socket closes its
+        // response, which aborts any injected wait on it (see handle).
         server.closeAllConnections();
       });
       return closing;

@@ -15,12 +15,13 @@ export class TokenStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  issue(): { token: string; expiresIn: number } {
+  /** `lifetimeMs` overrides the store's for this token (fault injection: short-lived tokens). */
+  issue(lifetimeMs = this.lifetimeMs): { token: string; expiresIn: number } {
     const now = this.clock();
     for (const [token, expiry] of this.expiries) if (expiry <= now) this.expiries.delete(token);
     const token = randomBytes(24).toString('base64url');
-    this.expiries.set(token, now + this.lifetimeMs);
-    return { token, expiresIn: Math.round(this.lifetimeMs / 1000) };
+    this.expiries.set(token, now + lifetimeMs);
+    return { token, expiresIn: Math.round(lifetimeMs / 1000) };
   }
 
   isValid(token: string | undefined): boolean {

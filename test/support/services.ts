@@ -33,9 +33,9 @@ export interface TestDatabase {
 }
 
 /** A database of its own for one test file: a temporary SQLite file, or a fresh PostgreSQL database. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(kind: 'sqlite' | 'postgres' = TEST_DATABASE): Promise<TestDatabase> {
   const name = `bt_test_${randomBytes(5).toString('hex')}`;
-  if (TEST_DATABASE === 'sqlite') {
+  if (kind === 'sqlite') {
     const file = join(tmpdir(), `${name}.sqlite`);
     return {
       url: `sqlite:${file}`,
@@ -66,9 +66,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** The test Redis with another logical database, for tests that flush it. */
+export function redisUrlWithDb(db: number): string {
+  const url = new URL(TEST_REDIS_URL);
+  url.pathname = `/${db}`;
+  return url.toString();
+}
+
 /** Removes every key of a test's queue prefix. */
-export async function clearQueuePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
+export async function clearQueuePrefix(prefix: string, url = TEST_REDIS_URL): Promise<void> {
+  const redis = new Redis(url);
   try {
     let cursor = '0';
     do {

@@ -18,8 +18,10 @@ export interface SystemOptions {
   /** Simulated seconds per real second (default 30: a fresh fix every ~0.3 s). */
   timeScale?: number;
   simulatorCredentials?: { clientId: string; clientSecret: string };
-  /** Start the worker (default true). */
+  /** Start an in-process worker context (default true). */
   worker?: boolean;
+  /** Database kind; defaults to TEST_DATABASE. */
+  database?: 'sqlite' | 'postgres';
 }
 
 export interface TestSystem {
@@ -39,7 +41,7 @@ export interface TestSystem {
 /** Simulator + web app + worker (separate Nest contexts) over real Redis and a fresh database. */
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   await requireRedis();
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(options.database);
   const sim = await startSimulatorServer({
     port: 0,
     seed: 7,
@@ -83,7 +85,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       await system.worker?.close();
       await web.close();
       await sim.close();
-      await clearQueuePrefix(prefix);
+      await clearQueuePrefix(prefix, env.REDIS_URL);
       await db.drop();
     },
   };

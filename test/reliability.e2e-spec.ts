@@ -1,0 +1,266 @@
+import Redis from 'ioredis';
+import { tickJobId } from '../src/queue/queue.constants';
+import { Tracking } from '../src/tracking/entities/tracking.entity';
+import { redisUrlWithDb } from './support/services';
+import { eventually, sleep, startSystem, TestSystem } from './support/system';
+import { requireFreshBuild, startWorkerProcess, WorkerProcess } from './support/worker-process';
+
+/**
+ * SPEC §3.3's invariant under faults: every active tracking has exactly one pending tick; none is
+ * lost, none forked. Workers run as real processes (node dist/worker.js).
+ */
+const STOP = 3227;
+const LINES = [['103'], ['109'], ['110'], ['105'], ['112'], ['113']];
+const FAST = {
+  TRACKING_INTERVAL_SECONDS: '0.5',
+  RECONCILE_SECONDS: '1',
+  QUEUE_LOCK_SECONDS: '2',
+  QUEUE_STALLED_CHECK_SECONDS: '1',
+  STM_TIMEOUT_MS: '400',
+};
+
+describe('reliability: nothing lost, nothing forked', () => {
+  let sys: TestSystem;
+  const workers: WorkerProcess[] = [];
+  const worker = async (): Promise<WorkerProcess> => {
+    const w = await startWorkerProcess(sys.env);
+    workers.push(w);
+    return w;
+  };
+
+  beforeAll(async () => {
+    requireFreshBuild();
+    // A Redis logical database of its own: one test flushes it.
+    sys = await startSystem({ worker: false, timeScale: 10, env: { ...FAST, REDIS_URL: redisUrlWithDb(7) } });
+  });
+  afterEach(async () => {
+    for (const w of workers.splice(0)) {
+      w.kill('SIGKILL');
+      await w.exited;
+    }
+    // A killed worker's heartbeat would outlive it by its TTL and mislead the next test.
+    const redis = new Redis(sys.env.REDIS_URL);
+    const stale = await redis.keys(`${sys.env.QUEUE_PREFIX}:workers:*`);
+    if (stale.length) await redis.del(...stale);
+    redis.disconnect();
+    sys.sim.clearFaults();
+    await sys.dataSource.getRepository(Tracking).update({ status: 'active' }, { status: 'stopped', activeKey: null });
+    await sys.queue.empty();
+  });
+  afterAll(async () => {
+    await sys?.close();
+  });
+
+  const start = async (lines: string[][] = LINES): Promise<string[]> => {
+    const ids: string[] = [];
+    for (const l of lines)
+      ids.push((await sys.http().post('/api/trackings').send({ stopId: STOP, lines: l }).expect(202)).body.id);
+    return ids;
+  };
+  const runs = async (ids: string[]): Promise<number[]> => {
+    const rows = await sys.dataSource.getRepository(Tracking).findBy(ids.map((id) => ({ id })));
+    return ids.map((id) => rows.find((r) => r.id === id)!.runs);
+  };
+  const allReach = (ids: string[], targets: number[], what: string, timeoutMs = 20_000): Promise<boolean> =>
+    eventually(async () => (await runs(ids)).every((r, i) => r >= targets[i]), what, timeoutMs);
+  /** Waiting or delayed ticks, and running ones, per tracking. */
+  const ticks = async (): Promise<Map<string, { pending: string[]; running: string[] }>> => {
+    const map = new Map<string, { pending: string[]; running: string[] }>();
+    const entry = (id: string) => map.get(id) ?? map.set(id, { pending: [], running: [] }).get(id)!;
+    for (const j of await sys.queue.getJobs(['waiting', 'delayed', 'paused']))
+      if (j) entry(j.data.trackingId).pending.push(String(j.id));
+    for (const j of await sys.queue.getActive()) if (j) entry(j.data.trackingId).running.push(String(j.id));
+    return map;
+  };
+  /** Exactly one chain: never two pending ticks, and never none (one may be running instead). */
+  const expectOneChainEach = async (ids: string[]): Promise<void> => {
+    const now = await ticks();
+    for (const id of ids) {
+      const t = now.get(id) ?? { pending: [], running: [] };
+      expect({ id, pending: t.pending.length <= 1, some: t.pending.length + t.running.length >= 1 }).toEqual({
+        id,
+        pending: true,
+        some: true,
+      });
+    }
+  };
+
+  it('SIGKILL of a worker in the middle of ticks: another worker carries every tracking on', async () => {
+    const first = await worker();
+    const ids = await start();
+    await allReach(
+      ids,
+      ids.map(() => 3),
+      'three ticks each',
+    );
+    first.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const atKill = await runs(ids);
+    await sleep(1000);
+    expect(await runs(ids)).toEqual(atKill); // nobody is ticking now
+    await worker();
+    await allReach(
+      ids,
+      atKill.map((r) => r + 3),
+      'three more ticks each after the new worker started',
+    );
+    await expectOneChainEach(ids);
+    const statuses = await sys.dataSource.getRepository(Tracking).findBy(ids.map((id) => ({ id })));
+    expect(statuses.every((t) => t.status === 'active')).toBe(true);
+  });
+
+  it('a tick run twice, and stray copies of it and of its successor, never tick a sequence twice or fork', async () => {
+    await worker();
+    const [id] = await start([['103']]);
+    await allReach([id], [3], 'three ticks');
+    const tracking = await sys.dataSource.getRepository(Tracking).findOneByOrFail({ id });
+    const done = tracking.tickSeq;
+    const scheduledAt = new Date().toISOString();
+    // The completed tick again under its own id, as Bull's stalled-job recovery would run it...
+    await (await sys.queue.getJob(tickJobId(id, done)))?.remove();
+    await sys.queue.add('track-buses', { trackingId: id, seq: done, scheduledAt }, { jobId: tickJobId(id, done) });
+    // ...and stray copies under other ids, of that tick and of the pending one, as a second chain would be.
+    for (const [suffix, seq] of [
+      ['a', done],
+      ['b', done + 1],
+    ] as const) {
+      await sys.queue.add('track-buses', { trackingId: id, seq, scheduledAt }, { jobId: `stray-${suffix}:${id}` });
+    }
+    let maxAhead = 0;
+    const startedAt = Date.now();
+    while (Date.now() - startedAt < 3000) {
+      // Pending ticks ahead of the last completed one: a fork would show two.
+      const seq = (await sys.dataSource.getRepository(Tracking).findOneByOrFail({ id })).tickSeq;
+      const jobs = await sys.queue.getJobs(['waiting', 'delayed']);
+      const ahead = jobs.filter(
+        (j) => j?.data.trackingId === id && j.data.seq > seq && String(j.id).startsWith('tick:'),
+      );
+      maxAhead = Math.max(maxAhead, ahead.length);
+      await sleep(50);
+    }
+    const after = await sys.dataSource.getRepository(Tracking).findOneByOrFail({ id });
+    expect(maxAhead).toBeLessThanOrEqual(1);
+    // Each sequence number is claimed once: runs and the sequence advance together...
+    expect(after.runs).toBe(after.tickSeq);
+    // ...at the chain's pace: 3 s at one tick every 0.5 s is about 6, not twice that.
+    expect(after.runs - tracking.runs).toBeGreaterThanOrEqual(3);
+    expect(after.runs - tracking.runs).toBeLessThanOrEqual(8);
+    await sleep(1500); // a reconcile period: the strays are gone
+    await expectOneChainEach([id]);
+  });
+
+  it('Redis losing everything (FLUSHDB): every active tracking has its chain back within one reconcile period', async () => {
+    const w = await worker();
+    const ids = await start();
+    await allReach(
+      ids,
+      ids.map(() => 2),
+      'two ticks each',
+    );
+    const redis = new Redis(sys.env.REDIS_URL);
+    await redis.flushdb();
+    redis.disconnect();
+    expect((await ticks()).size).toBe(0);
+    const atFlush = await runs(ids);
+    // Within one reconcile period (1 s, plus a little slack) every tracking has a tick again.
+    await eventually(
+      async () => {
+        const now = await ticks();
+        return ids.every((id) => (now.get(id)?.pending.length ?? 0) + (now.get(id)?.running.length ?? 0) >= 1);
+      },
+      'every chain back',
+      2500,
+    ).catch((e) => {
+      console.log(
+        w
+          .output()
+          .replace(/\x1b\[[0-9;]*m/g, '')
+          .split('\n')
+          .filter((l) => !/Tick \d+ of/.test(l))
+          .slice(-20)
+          .join('\n'),
+      );
+      throw e;
+    });
+    await allReach(
+      ids,
+      atFlush.map((r) => r + 3),
+      'the chains going on',
+    );
+    await expectOneChainEach(ids);
+  });
+
+  it('the simulator failing 30% of requests with 500s and timeouts: trackings keep ticking and stay active', async () => {
+    await worker();
+    sys.sim.setFaults({ errorRate: 0.3, timeoutRate: 0.1, hangMs: 2000 });
+    const ids = await start();
+    await allReach(
+      ids,
+      ids.map(() => 8),
+      'eight ticks each',
+      30_000,
+    );
+    const rows = await sys.dataSource.getRepository(Tracking).findBy(ids.map((id) => ({ id })));
+    for (const t of rows) {
+      expect(t.status).toBe('active');
+      expect(t.lastSuccessAt).not.toBeNull();
+    }
+    const counts = sys.sim.faultCounts();
+    expect(counts.serverError + counts.timeout).toBeGreaterThan(3);
+    await expectOneChainEach(ids);
+  });
+
+  it('SIGTERM: the worker finishes its running ticks, leaves the registry and exits 0 within 10 s', async () => {
+    const w = await worker();
+    const ids = await start();
+    await allReach(
+      ids,
+      ids.map(() => 2),
+      'two ticks each',
+    );
+    const stoppedAt = Date.now();
+    w.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    expect(w.output()).toMatch(/SIGTERM received/);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(w.output()).not.toMatch(/ERROR/);
+    // Its heartbeat is gone at once (not after the TTL): a new start warns that no worker runs.
+    const res = await sys
+      .http()
+      .post('/api/trackings')
+      .send({ stopId: STOP, lines: ['100'] })
+      .expect(202);
+    expect(res.body.warning).toBe('no worker is running; start one with `npm run start:worker`');
+    // Nothing was lost: the next worker carries every tracking on.
+    const atStop = await runs(ids);
+    await worker();
+    await allReach(
+      ids,
+      atStop.map((r) => r + 2),
+      'two more ticks each',
+    );
+    await expectOneChainEach(ids);
+  });
+
+  it('POST /api/trackings says nothing about workers while one is alive', async () => {
+    await worker();
+    const res = await sys
+      .http()
+      .post('/api/trackings')
+      .send({ stopId: STOP, lines: ['103'] })
+      .expect(202);
+    expect(res.body).not.toHaveProperty('warning');
+  });
+
+  it('stopping removes the pending tick at once, even with the worker busy', async () => {
+    await worker();
+    const [id] = await start([['109']]);
+    await allReach([id], [2], 'two ticks');
+    const stopped = (await sys.http().post(`/api/trackings/${id}/stop`).expect(200)).body;
+    const left = (await ticks()).get(id);
+    expect(left?.pending ?? []).toEqual([]);
+    await sleep(1500);
+    expect((await runs([id]))[0]).toBeLessThanOrEqual(stopped.runs + 1);
+    expect(await sys.queue.getJob(tickJobId(id, stopped.runs + 2))).toBeNull();
+  });
+});
