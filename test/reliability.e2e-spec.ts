@@ -170,17 +170,8 @@ describe('reliability: nothing lost, nothing forked', () => {
       },
       'every chain back',
       2500,
-    ).catch((e) => {
-      console.log(
-        w
-          .output()
-          .replace(/\x1b\[[0-9;]*m/g, '')
-          .split('\n')
-          .filter((l) => !/Tick \d+ of/.test(l))
-          .slice(-20)
-          .join('\n'),
-      );
-      throw e;
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; the worker said:\n${w.tail(20)}`);
     });
     await allReach(
       ids,

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 const ROOT = resolve(__dirname, '..', '..');
 const ENTRY = join(ROOT, 'dist', 'worker.js');
@@ -8,7 +9,10 @@ const ENTRY = join(ROOT, 'dist', 'worker.js');
 function newestSource(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((newest, e) => {
     const full = join(dir, e.name);
-    return Math.max(newest, e.isDirectory() ? newestSource(full) : e.name.endsWith('.spec.ts') ? 0 : statSync(full).mtimeMs);
+    return Math.max(
+      newest,
+      e.isDirectory() ? newestSource(full) : e.name.endsWith('.spec.ts') ? 0 : statSync(full).mtimeMs,
+    );
   }, 0);
 }
 
@@ -23,6 +27,8 @@ export interface WorkerProcess {
   child: ChildProcess;
   pid: number;
   output: () => string;
+  /** The last lines of its log other than per-tick lines, for a failing test's message. */
+  tail: (lines: number) => string;
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
   kill(signal?: NodeJS.Signals): void;
@@ -53,6 +59,12 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
     child,
     pid: child.pid!,
     output: () => log,
+    tail: (lines) =>
+      stripVTControlCharacters(log)
+        .split('\n')
+        .filter((l) => !/Tick \d+ of/.test(l))
+        .slice(-lines)
+        .join('\n'),
     exited,
     kill: (signal = 'SIGTERM') => child.kill(signal),
   };
