@@ -124,7 +124,7 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
   it('gives one tracking and one chain for identical concurrent starts', async () => {
     const body = { stopId: STOP, lines: ['112', '113'], variantIds: [] };
     const responses = await Promise.all(
-      Array.from({ length: 25 }, (_, i) =>
+      Array.from({ length: 50 }, (_, i) =>
         sys
           .http()
           .post('/api/trackings')
@@ -134,7 +134,7 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
     const ids = new Set(responses.map((r) => r.body.id));
     expect(ids.size).toBe(1);
     expect(responses.filter((r) => r.status === 202)).toHaveLength(1);
-    expect(responses.filter((r) => r.status === 200)).toHaveLength(24);
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(49);
     const [id] = [...ids];
     expect(await sys.dataSource.getRepository(Tracking).countBy({ activeKey: `${STOP}|112,113|` })).toBe(1);
 
