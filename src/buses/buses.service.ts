@@ -159,7 +159,6 @@ export class BusesService {
     const failures = tracking.consecutiveFailures + 1;
     const next = this.nextTick(job, now);
     const message = error.message.slice(0, 500);
-    this.logger.warn(`Tick ${job.seq} of tracking ${tracking.id} failed (${failures} in a row): ${message}`);
     const claimed = await this.writes.run(() =>
       this.dataSource
         .createQueryBuilder()
@@ -180,6 +179,7 @@ export class BusesService {
         .execute(),
     );
     if (!claimed.affected) return this.afterLostClaim(job);
+    this.logger.warn(`Tick ${job.seq} of tracking ${tracking.id} failed (${failures} in a row): ${message}`);
     if (failures >= this.config.tracking.maxFailures) {
       const ended = await this.end(tracking, 'failed', `${failures} consecutive failed ticks; last error: ${message}`);
       return { ...ended, outcome: 'upstream_error' };

@@ -25,7 +25,7 @@ const DEFAULTS = {
     credentialsIn: 'basic',
     apiUrl: 'http://127.0.0.1:3001/api/transportepublico',
     tokenUrl: 'http://127.0.0.1:3001/token',
-    maxRps: 5,
+    maxRps: 50,
     timeoutMs: 10_000,
   },
   tracking: { intervalSeconds: 15, idleMinutes: 5, maxMinutes: 120, maxFailures: 8 },
@@ -174,6 +174,8 @@ describe('loadConfig', () => {
       clientSecret: 'my-secret',
       apiUrl: REAL_STM_API_URL,
       tokenUrl: REAL_STM_TOKEN_URL,
+      // The city's quota is respected by default; the simulator gets more.
+      maxRps: 5,
     });
     expect(REAL_STM_API_URL).toBe('https://api.montevideo.gub.uy/api/transportepublico');
     expect(REAL_STM_TOKEN_URL).toBe('https://mvdapi-auth.montevideo.gub.uy/token');

@@ -83,7 +83,8 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
         '',
       ),
       tokenUrl: env.STM_TOKEN_URL ?? (simulated ? `${simulatorUrl}/token` : REAL_STM_TOKEN_URL),
-      maxRps: env.STM_MAX_RPS ?? 5,
+      // The city's quota is someone else's; our own simulator can take more.
+      maxRps: env.STM_MAX_RPS ?? (simulated ? 50 : 5),
       timeoutMs: env.STM_TIMEOUT_MS ?? 10_000,
     },
     tracking: {
