@@ -1,4 +1,3 @@
-import { In } from 'typeorm';
 import { BusPosition } from '../src/buses/entities/bus-position.entity';
 import { BusTracking } from '../src/buses/entities/bus-tracking.entity';
 import { tickJobId } from '../src/queue/queue.constants';
@@ -88,13 +87,13 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
     );
     await sleep(1500); // more ticks, more fixes: the cap must hold
     const rows = await sys.dataSource.getRepository(BusTracking).findBy({ trackingId: id });
-    const positions = await sys.dataSource
-      .getRepository(BusPosition)
-      .findBy({ busTrackingId: In(rows.map((r) => r.id)) });
-    const perBus = new Map<number, number>();
-    for (const p of positions) perBus.set(p.busTrackingId, (perBus.get(p.busTrackingId) ?? 0) + 1);
+    const positions = await sys.dataSource.getRepository(BusPosition).findBy({ trackingId: id });
+    const perBus = new Map<string, number>();
+    for (const p of positions) perBus.set(p.busKey, (perBus.get(p.busKey) ?? 0) + 1);
     expect(Math.max(...perBus.values())).toBe(30);
-    for (const row of rows) expect(perBus.get(row.id) ?? 0).toBe(row.positionsCount);
+    for (const row of rows) expect(perBus.get(`${row.company}#${row.busId}`) ?? 0).toBe(row.positionsCount);
+    // No fix outlives its bus: every stored fix belongs to a bus still on the list.
+    expect([...perBus.keys()].every((k) => rows.some((r) => `${r.company}#${r.busId}` === k))).toBe(true);
     await sys.http().post(`/api/trackings/${id}/stop`).expect(200);
   });
 

@@ -1,51 +1,69 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Fix } from './domain/bus-metrics';
-import { BusState, BusUpdate } from './domain/bus-update';
+import { busKey, BusState, BusUpdate } from './domain/bus-update';
 import { BusPosition } from './entities/bus-position.entity';
 import { BusTracking } from './entities/bus-tracking.entity';
 
-/** Loads and stores the per-tracking bus state that applyReports works on. */
+/** Rows per multi-row statement: far below SQLite's 32,766 bound parameters (19 columns a row). */
+const CHUNK = 500;
+
+const chunks = <T>(rows: T[]): T[][] =>
+  Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/** Upsert target: a bus is one row per tracking. */
+const BUS_IDENTITY = ['trackingId', 'company', 'busId'];
+const BUS_COLUMNS = [
+  'line',
+  'variantId',
+  'destination',
+  'latitude',
+  'longitude',
+  'distanceMeters',
+  'speedKmh',
+  'etaSeconds',
+  'status',
+  'passed',
+  'missingCount',
+  'positionsCount',
+  'firstSeenAt',
+  'lastSeenAt',
+  'lastFixAt',
+];
+
+/**
+ * Loads and stores the per-tracking bus state that applyReports works on. A tick costs the same
+ * handful of statements whether it sees 2 buses or 200: two reads, one upsert of every bus, one
+ * insert of every new fix, and at most three deletes.
+ */
 @Injectable()
 export class BusStateStore {
   async load(manager: EntityManager, trackingId: string): Promise<BusState[]> {
     const rows = await manager.find(BusTracking, { where: { trackingId } });
     if (!rows.length) return [];
-    const positions = await manager.find(BusPosition, {
-      where: { busTrackingId: In(rows.map((r) => r.id)) },
-      order: { fixAt: 'ASC', id: 'ASC' },
-    });
-    const history = new Map<number, Fix[]>(rows.map((r) => [r.id, []]));
-    for (const p of positions) history.get(p.busTrackingId)?.push(p);
-    return rows.map((row) => ({ ...row, history: history.get(row.id) ?? [] }));
+    const positions = await manager.find(BusPosition, { where: { trackingId }, order: { fixAt: 'ASC', id: 'ASC' } });
+    const history = new Map<string, Fix[]>(rows.map((r) => [busKey(r), []]));
+    for (const p of positions) history.get(p.busKey)?.push(p);
+    return rows.map((row) => ({ ...row, history: history.get(busKey(row)) ?? [] }));
   }
 
   async save(manager: EntityManager, trackingId: string, update: BusUpdate): Promise<void> {
     if (update.removed.length) {
-      // bus_positions rows go with them (ON DELETE CASCADE).
       await manager.delete(BusTracking, { id: In(update.removed.map((b) => b.id)) });
+      await manager.delete(BusPosition, { trackingId, busKey: In(update.removed.map(busKey)) });
     }
-    for (const bus of update.kept) {
-      const row = toRow(trackingId, bus);
-      if (bus.id) {
-        await manager.update(BusTracking, { id: bus.id }, row);
-      } else {
-        const result = await manager.insert(BusTracking, row);
-        bus.id = (result.identifiers[0] as { id: number }).id;
-      }
+    for (const rows of chunks(update.kept.map((bus) => toRow(trackingId, bus)))) {
+      await manager.createQueryBuilder().insert().into(BusTracking).values(rows).orUpdate(BUS_COLUMNS, BUS_IDENTITY).execute();
     }
-    if (update.newFixes.length) {
-      await manager.insert(
-        BusPosition,
-        update.newFixes.map(({ bus, fix }) => ({
-          busTrackingId: bus.id,
-          latitude: fix.latitude,
-          longitude: fix.longitude,
-          distanceMeters: fix.distanceMeters,
-          fixAt: fix.fixAt,
-        })),
-      );
-    }
+    const fixes = update.newFixes.map(({ bus, fix }) => ({
+      trackingId,
+      busKey: busKey(bus),
+      latitude: fix.latitude,
+      longitude: fix.longitude,
+      distanceMeters: fix.distanceMeters,
+      fixAt: fix.fixAt,
+    }));
+    for (const rows of chunks(fixes)) await manager.insert(BusPosition, rows);
     if (update.droppedFixIds.length) await manager.delete(BusPosition, { id: In(update.droppedFixIds) });
   }
 }

@@ -9,9 +9,10 @@ import { LineVariant } from '../buses/entities/line-variant.entity';
 import { VariantStop } from '../buses/entities/variant-stop.entity';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
+import { PositionsKeyedByBus1764300000000 } from './migrations/1764300000000-positions-keyed-by-bus';
 
 export const ENTITIES = [BusStop, LineVariant, VariantStop, Tracking, BusTracking, BusPosition];
-export const MIGRATIONS = [InitialSchema1764200000000];
+export const MIGRATIONS = [InitialSchema1764200000000, PositionsKeyedByBus1764300000000];
 
 /**
  * The one TypeORM data source definition, used by the app, the worker and (through ormconfig.ts)
