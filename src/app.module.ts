@@ -1,7 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from './buses/catalog.module';
 import { AppConfigModule } from './config/config.module';
+import { QueueUiModule } from './admin/queue-ui.module';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { RateLimitModule } from './http/rate-limit.module';
+import { LiveModule } from './live/live.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { QueueAdminModule } from './queue/queue-admin.module';
 import { QueueModule } from './queue/queue.module';
 import { SharedModule } from './shared/shared.module';
 import { TrackingModule } from './tracking/tracking.module';
@@ -15,7 +22,22 @@ export class AppModule {
   static register(env?: Record<string, string | undefined>): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(env), SharedModule, DatabaseModule, QueueModule, CatalogModule, TrackingModule],
+      imports: [
+        AppConfigModule.forRoot(env),
+        SharedModule,
+        DatabaseModule,
+        QueueModule,
+        CatalogModule,
+        TrackingModule,
+        LiveModule,
+        // Operating it (docs/operations.md): request logs, rate limits, queue admin and UI, health, metrics.
+        LoggingModule.forRoot('web'),
+        RateLimitModule,
+        QueueAdminModule,
+        QueueUiModule,
+        HealthModule,
+        MetricsModule,
+      ],
     };
   }
 }

@@ -2,15 +2,17 @@ import 'reflect-metadata';
 import 'dotenv/config';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { ConfigValidationError } from './config/environment';
 import { configureApp } from './http/configure-app';
 import { exitGracefullyOnSignals } from './shared/graceful-shutdown';
-import { logLevels } from './shared/log-levels';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule.register(), { logger: logLevels(process.env.LOG_LEVEL) });
+  // Logs wait in a buffer until pino (LoggingModule, LOG_LEVEL and LOG_FORMAT from the config) takes over.
+  const app = await NestFactory.create(AppModule.register(), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   configureApp(app);
   const config = app.get(AppConfig);
   await app.listen(config.port);

@@ -2,6 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BusesModule } from './buses/buses.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { LoggingModule } from './logging/logging.module';
+import { WorkerMetricsModule } from './metrics/worker-metrics.module';
+import { QueueMaintenanceModule } from './queue/queue-maintenance.module';
 import { QueueWorkerModule } from './queue/queue-worker.module';
 import { QueueModule } from './queue/queue.module';
 import { SharedModule } from './shared/shared.module';
@@ -19,6 +22,10 @@ export class WorkerModule {
         QueueModule,
         BusesModule,
         QueueWorkerModule,
+        // Operating it (docs/operations.md): logs, the finished-jobs sweep, metrics published to Redis.
+        LoggingModule.forRoot('worker'),
+        QueueMaintenanceModule,
+        WorkerMetricsModule,
       ],
     };
   }

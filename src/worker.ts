@@ -2,17 +2,17 @@ import 'reflect-metadata';
 import 'dotenv/config';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { StmClient } from './buses/stm/stm.client';
 import { AppConfig } from './config/app-config';
 import { ConfigValidationError } from './config/environment';
 import { exitGracefullyOnSignals } from './shared/graceful-shutdown';
-import { logLevels } from './shared/log-levels';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(), {
-    logger: logLevels(process.env.LOG_LEVEL),
-  });
+  // Logs wait in a buffer until pino (LoggingModule, LOG_LEVEL and LOG_FORMAT from the config) takes over.
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   exitGracefullyOnSignals(app, 'Worker');
   const logger = new Logger('Worker');
   logger.log(`bus-tracker worker started (pid ${process.pid})`);

@@ -169,12 +169,24 @@ describe('REST API contract', () => {
       const doc = (await sys.http().get('/docs-json').expect(200)).body;
       expect(Object.keys(doc.paths).sort()).toEqual([
         '/api/lines',
+        '/api/lines/variants/{variantId}/stops',
+        '/api/queue',
+        '/api/queue/clean',
+        '/api/queue/jobs',
+        '/api/queue/jobs/{id}',
+        '/api/queue/jobs/{id}/retry',
+        '/api/queue/pause',
+        '/api/queue/resume',
         '/api/stops',
         '/api/stops/{stopId}',
         '/api/trackings',
         '/api/trackings/{id}',
         '/api/trackings/{id}/buses',
+        '/api/trackings/{id}/events',
         '/api/trackings/{id}/stop',
+        '/health',
+        '/health/ready',
+        '/metrics',
       ]);
       expect(doc.components.schemas.StartTrackingDto.required).toEqual(expect.arrayContaining(['stopId', 'lines']));
       expect(doc.paths['/api/trackings'].post.responses).toHaveProperty('202');

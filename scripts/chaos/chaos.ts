@@ -100,6 +100,8 @@ async function main(): Promise<void> {
     TRACKING_IDLE_MINUTES: '60',
     MAX_ACTIVE_TRACKINGS: String(TRACKINGS * 2),
     STM_MAX_RPS: '1000',
+    // The run starts its trackings from one address, faster than a rider would: no HTTP rate limit.
+    THROTTLE_LIMIT: '0',
     RECONCILE_SECONDS: String(INTERVAL_S),
     QUEUE_LOCK_SECONDS: String(INTERVAL_S),
     QUEUE_STALLED_CHECK_SECONDS: String(INTERVAL_S / 2),

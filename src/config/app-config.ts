@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { EnvironmentVariables, validateEnvironment } from './environment';
+import { buildOperationsConfig, HttpConfig, OperationsConfig, RetentionConfig } from './operations-config';
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
@@ -19,6 +20,8 @@ export interface StmConfig {
   /** Requests per second to the STM API, across every process of the installation. */
   maxRps: number;
   timeoutMs: number;
+  /** Lines asked for in one `/buses?lines=a,b,c` request. */
+  batchSize: number;
 }
 
 /**
@@ -53,6 +56,13 @@ export class AppConfig {
   logLevel: string;
   /** Where the product expects its simulator when no STM credentials are set. */
   simulator: { port: number };
+  /** Live streams (SSE): seconds between keep-alive comments. */
+  live: { heartbeatSeconds: number };
+  /** Operating it (logs, HTTP hardening, job retention, metrics): see operations-config.ts. */
+  logFormat: OperationsConfig['logFormat'];
+  http: HttpConfig;
+  retention: RetentionConfig;
+  metrics: OperationsConfig['metrics'];
 }
 
 export function parseDatabaseUrl(url: string): DatabaseConfig {
@@ -86,6 +96,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       // The city's quota is someone else's; our own simulator can take more.
       maxRps: env.STM_MAX_RPS ?? (simulated ? 50 : 5),
       timeoutMs: env.STM_TIMEOUT_MS ?? 10_000,
+      batchSize: env.STM_BATCH_SIZE ?? 10,
     },
     tracking: {
       intervalSeconds: env.TRACKING_INTERVAL_SECONDS ?? 15,
@@ -99,6 +110,8 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'log',
     simulator: { port: simulatorPort },
+    live: { heartbeatSeconds: env.LIVE_HEARTBEAT_SECONDS ?? 15 },
+    ...buildOperationsConfig(env),
   });
 }
 

@@ -83,6 +83,12 @@ export class EnvironmentVariables {
   STM_TIMEOUT_MS?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  STM_BATCH_SIZE?: number;
+
+  @IsOptional()
   @IsNumber()
   @Min(0.05)
   @Max(3600)
@@ -155,6 +161,87 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['true', 'false'])
   SIMULATOR_EMBEDDED?: string;
+
+  /** Seconds between two keep-alive comments on a live stream (SSE), so proxies keep it open. */
+  @IsOptional()
+  @IsNumber()
+  @Min(0.05)
+  @Max(300)
+  LIVE_HEARTBEAT_SECONDS?: number;
+
+  // --- operating it (docs/operations.md) ---
+
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  THROTTLE_LIMIT?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(1)
+  @Max(86_400)
+  THROTTLE_TTL_SECONDS?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^\s*(\*|https?:\/\/[^\s,/]+\/?(\s*,\s*https?:\/\/[^\s,/]+\/?)*)\s*$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of origins such as https://example.com',
+  })
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_240)
+  HTTP_BODY_LIMIT_KB?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^(true|false|\d+|[A-Za-z0-9.:/, ]+)$/, {
+    message: 'TRUST_PROXY must be true, false, a number of proxy hops, or addresses/subnets such as loopback',
+  })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0.0001)
+  @Max(8_760)
+  RETENTION_COMPLETED_HOURS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  RETENTION_COMPLETED_COUNT?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0.0001)
+  @Max(8_760)
+  RETENTION_FAILED_HOURS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  RETENTION_FAILED_COUNT?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0.01)
+  @Max(1_440)
+  RETENTION_SWEEP_MINUTES?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0.1)
+  @Max(300)
+  METRICS_PUSH_SECONDS?: number;
 }
 
 /** Never echoed back in a validation message. */

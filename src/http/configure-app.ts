@@ -1,6 +1,8 @@
 import { BadRequestException, INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { serveLivePage } from '../live/live-page';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { applyHardening } from './hardening';
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
@@ -14,6 +16,7 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
 
 /** Everything the HTTP app needs beyond its modules; shared by main.ts and the tests. */
 export function configureApp(app: INestApplication): void {
+  applyHardening(app);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -33,7 +36,9 @@ export function configureApp(app: INestApplication): void {
           'the STM bus positions every 15 s and this API serves each bus’s distance, speed and ETA.',
       )
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'admin')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  serveLivePage(app);
 }

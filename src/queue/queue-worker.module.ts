@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusesModule } from '../buses/buses.module';
+import { LivePublisherModule } from '../live/live-publisher.module';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { ChainReconciler } from './chain-reconciler';
 import { QueueModule } from './queue.module';
@@ -12,7 +13,7 @@ import { WorkerHeartbeat } from './worker-heartbeat';
  * Only WorkerModule imports it: the web app never runs ticks.
  */
 @Module({
-  imports: [QueueModule, BusesModule, TypeOrmModule.forFeature([Tracking])],
+  imports: [QueueModule, BusesModule, LivePublisherModule, TypeOrmModule.forFeature([Tracking])],
   providers: [TrackBusesProcessor, ChainReconciler, WorkerHeartbeat],
 })
 export class QueueWorkerModule {}

@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
+import { AppConfig } from '../config/app-config';
 import { Clock } from '../shared/clock';
-import { TICK_JOB_OPTIONS, tickJobId, TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
+import { tickJobId, tickJobOptions, TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
 
 /** Puts ticks on the queue and takes them off: the only place that knows how a tick job is made. */
 @Injectable()
@@ -14,6 +15,7 @@ export class TickScheduler {
   constructor(
     @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue<TrackBusesJobData>,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {
     // Bull re-emits Redis connection errors; an 'error' event without a listener would crash the
     // process. Redis going away is survivable (ioredis reconnects), so log it, at most every 5 s.
@@ -30,9 +32,15 @@ export class TickScheduler {
     await this.queue.add(
       TRACK_BUSES_JOB,
       { trackingId, seq, scheduledAt: dueAt.toISOString() },
-      { ...TICK_JOB_OPTIONS, jobId: tickJobId(trackingId, seq), delay },
+      { ...tickJobOptions(this.config.retention), jobId: tickJobId(trackingId, seq), delay },
     );
-    this.logger.debug(`Tick ${seq} of tracking ${trackingId} scheduled in ${delay} ms`);
+    // Worded unlike the tick's own "Tick n of tracking t" line, which the chaos run counts as a completion.
+    this.logger.log({
+      msg: `Enqueued tick ${seq} for tracking ${trackingId}, due in ${delay} ms`,
+      trackingId,
+      seq,
+      delayMs: delay,
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import { Job, Queue } from 'bull';
 import { BusesService, TickResult } from '../buses/buses.service';
 import { StmCredentialsError } from '../buses/stm/stm.errors';
 import { AppConfig } from '../config/app-config';
+import { LiveEventsPublisher } from '../live/live-events.publisher';
 import { TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
 import { TickScheduler } from './tick-scheduler';
 
@@ -21,6 +22,7 @@ export class TrackBusesProcessor implements OnApplicationBootstrap, BeforeApplic
     private readonly buses: BusesService,
     private readonly scheduler: TickScheduler,
     private readonly config: AppConfig,
+    private readonly live: LiveEventsPublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,10 +51,14 @@ export class TrackBusesProcessor implements OnApplicationBootstrap, BeforeApplic
     try {
       const result = await this.buses.trackBuses(job.data);
       if (result.next) await this.scheduler.schedule(job.data.trackingId, result.next.seq, result.next.dueAt);
+      await this.live.tickFinished(job.data, result);
       return result;
     } catch (error) {
       // Refused credentials will not get better with retries; the tracking is already failed.
-      if (error instanceof StmCredentialsError) await job.discard();
+      if (error instanceof StmCredentialsError) {
+        await job.discard();
+        await this.live.trackingEnded(job.data.trackingId, 'failed');
+      }
       throw error;
     }
   }

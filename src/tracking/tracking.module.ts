@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../buses/catalog.module';
 import { BusTracking } from '../buses/entities/bus-tracking.entity';
+import { LivePublisherModule } from '../live/live-publisher.module';
 import { QueueModule } from '../queue/queue.module';
 import { Tracking } from './entities/tracking.entity';
 import { TrackingController } from './tracking.controller';
@@ -9,7 +10,7 @@ import { TrackingService } from './tracking.service';
 
 /** The web side of trackings: validate, persist, enqueue the first tick, stop, serve the dashboard. */
 @Module({
-  imports: [CatalogModule, QueueModule, TypeOrmModule.forFeature([Tracking, BusTracking])],
+  imports: [CatalogModule, QueueModule, LivePublisherModule, TypeOrmModule.forFeature([Tracking, BusTracking])],
   controllers: [TrackingController],
   providers: [TrackingService],
   exports: [TrackingService],

@@ -5,6 +5,7 @@ import { DataSource, MoreThanOrEqual, QueryFailedError } from 'typeorm';
 import { CatalogService } from '../buses/catalog.service';
 import { BusTracking } from '../buses/entities/bus-tracking.entity';
 import { AppConfig } from '../config/app-config';
+import { LiveEventsPublisher } from '../live/live-events.publisher';
 import { TickScheduler } from '../queue/tick-scheduler';
 import { WorkerRegistry } from '../queue/worker-registry';
 import { Clock } from '../shared/clock';
@@ -33,6 +34,7 @@ export class TrackingService {
     private readonly workers: WorkerRegistry,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly live: LiveEventsPublisher,
   ) {}
 
   private get trackings() {
@@ -108,6 +110,7 @@ export class TrackingService {
       await endTracking(this.dataSource.manager, id, 'stopped', 'stopped by user', this.clock.now());
       const stopped = await this.get(id);
       await this.scheduler.cancel(id, stopped.tickSeq + 1);
+      await this.live.trackingEnded(id, 'stopped');
       this.logger.log(`Tracking ${id} stopped`);
       return stopped;
     }

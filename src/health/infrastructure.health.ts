@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { AppConfig } from '../config/app-config';
+import { WorkerRegistry, WORKER_TTL_MS } from '../queue/worker-registry';
+import { RedisConnection } from '../shared/redis.provider';
+
+/** A probe that does not answer in this time counts as down: readiness must answer quickly itself. */
+export const PROBE_TIMEOUT_MS = 2_000;
+/** The upstream is someone else's service: ask it at most this often, whatever the probe rate. */
+const UPSTREAM_CACHE_MS = 10_000;
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The readiness checks of our own infrastructure and the upstream, each under its own name. */
+@Injectable()
+export class InfrastructureHealth {
+  private upstreamCache?: { at: number; result: HealthIndicatorResult };
+
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly redis: RedisConnection,
+    private readonly workers: WorkerRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  async redisCheck(key = 'redis'): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check(key);
+    try {
+      const started = Date.now();
+      await withTimeout(this.redis.client.ping(), PROBE_TIMEOUT_MS, 'Redis');
+      return check.up({ responseTimeMs: Date.now() - started });
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
+    }
+  }
+
+  /** At least one worker with a heartbeat younger than WORKER_TTL_MS. */
+  async workersCheck(key = 'workers'): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check(key);
+    try {
+      const live = await withTimeout(this.workers.liveWorkers(), PROBE_TIMEOUT_MS, 'Redis');
+      if (live.length) return check.up({ alive: live.length });
+      return check.down({
+        alive: 0,
+        message:
+          `no worker has sent a heartbeat in the last ${WORKER_TTL_MS / 1000} s: ticks are not running; ` +
+          'start one with `npm run start:worker` (or `node dist/worker`)',
+      });
+    } catch (error) {
+      return check.down({ message: `could not read worker heartbeats: ${(error as Error).message}` });
+    }
+  }
+
+  /**
+   * The simulator's /health, or for the real API the token endpoint answering at all (any HTTP
+   * status below 500: a GET there is refused, but it proves the host is up), without credentials.
+   */
+  async upstreamCheck(key = 'upstream'): Promise<HealthIndicatorResult> {
+    const cached = this.upstreamCache;
+    if (cached && Date.now() - cached.at < UPSTREAM_CACHE_MS) return cached.result;
+    const check = this.indicators.check(key);
+    const { simulated, tokenUrl } = this.config.stm;
+    const origin = new URL(tokenUrl).origin;
+    const target = simulated ? `${origin}/health` : tokenUrl;
+    const kind = simulated ? 'simulator' : 'stm';
+    let result: HealthIndicatorResult;
+    try {
+      const response = await fetch(target, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), redirect: 'manual' });
+      await response.body?.cancel();
+      const ok = simulated ? response.ok : response.status < 500;
+      result = ok
+        ? check.up({ kind, url: origin })
+        : check.down({ kind, url: origin, message: `${target} answered HTTP ${response.status}` });
+    } catch (error) {
+      const why = (error as Error).name === 'TimeoutError' ? `no answer within ${PROBE_TIMEOUT_MS} ms` : 'unreachable';
+      const advice = simulated ? '; start it with `npm run sim`' : '';
+      result = check.down({ kind, url: origin, message: `${target} ${why}${advice}` });
+    }
+    this.upstreamCache = { at: Date.now(), result };
+    return result;
+  }
+}

@@ -1,0 +1,63 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bull';
+import { AppConfig } from '../config/app-config';
+import { RedisConnection } from '../shared/redis.provider';
+import { cleanFinished, FinishedState, trimFinished } from './finished-jobs';
+import { TRACKING_QUEUE } from './queue.constants';
+
+export interface SweepReport {
+  completed: number;
+  failed: number;
+}
+
+/**
+ * The recurring "clear finished jobs": Bull trims finished ticks by age and count only when another
+ * job finishes, so a queue that went quiet would keep its last day for ever. Every worker runs this
+ * every RETENTION_SWEEP_MINUTES; a Redis lock makes one of them do it per period.
+ */
+@Injectable()
+export class JobRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobRetention.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue,
+    private readonly redis: RedisConnection,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const periodMs = this.config.retention.sweepMinutes * 60_000;
+    this.timer = setInterval(() => void this.sweepLocked(periodMs), periodMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async sweepLocked(periodMs: number): Promise<void> {
+    try {
+      const won = await this.redis.client.set('retention:lock', String(process.pid), 'PX', periodMs * 0.8, 'NX');
+      if (won !== 'OK') return;
+      const report = await this.sweep();
+      if (report.completed + report.failed) {
+        this.logger.log(`Retention: removed ${report.completed} completed and ${report.failed} failed job(s)`);
+      }
+    } catch (error) {
+      this.logger.warn(`Retention sweep skipped: ${(error as Error).message}`);
+    }
+  }
+
+  /** Applies RETENTION_* to the finished jobs now: by age first, then by count. */
+  async sweep(): Promise<SweepReport> {
+    const { completedHours, completedCount, failedHours, failedCount } = this.config.retention;
+    const one = async (state: FinishedState, hours: number, keep: number): Promise<number> =>
+      (await cleanFinished(this.queue, state, hours * 3_600_000)) + (await trimFinished(this.queue, state, keep));
+    return {
+      completed: await one('completed', completedHours, completedCount),
+      failed: await one('failed', failedHours, failedCount),
+    };
+  }
+}
