@@ -25,14 +25,6 @@ const runs = [
   },
 ];
 
-// The end-to-end tier runs workers as real processes from dist/: build first.
-console.log('=== build ===');
-const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], {
-  cwd: path.resolve(__dirname, '..'),
-  stdio: 'inherit',
-});
-if (build.status !== 0) process.exit(1);
-
 const results = [];
 for (const run of runs) {
   console.log(`\n=== ${run.name} ===`);

@@ -2,7 +2,7 @@ import { Tracking } from '../src/tracking/entities/tracking.entity';
 import { TEST_REDIS_URL } from './support/services';
 import { eventually, sleep, startSystem, TestSystem } from './support/system';
 import { TcpProxy } from './support/tcp-proxy';
-import { requireFreshBuild, startWorkerProcess, WorkerProcess } from './support/worker-process';
+import { startWorkerProcess, WorkerProcess } from './support/worker-process';
 
 /**
  * The worker survives its database or Redis going away for 30 s and carries on when they come
@@ -27,7 +27,6 @@ describe.each(['database', 'redis'] as const)('the worker when its %s goes away 
   let worker: WorkerProcess;
 
   beforeAll(async () => {
-    requireFreshBuild();
     sys = await startSystem({ worker: false, database: 'postgres', timeScale: 10, env: FAST });
     const target = new URL(what === 'database' ? sys.env.DATABASE_URL : TEST_REDIS_URL);
     proxy = await new TcpProxy(target.hostname, Number(target.port) || (what === 'database' ? 5432 : 6379)).start();

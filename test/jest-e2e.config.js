@@ -9,4 +9,5 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60_000,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
 };

@@ -53,7 +53,16 @@ export class BusStateStore {
       await manager.delete(BusPosition, { trackingId, busKey: In(update.removed.map(busKey)) });
     }
     for (const rows of chunks(update.kept.map((bus) => toRow(trackingId, bus)))) {
-      await manager.createQueryBuilder().insert().into(BusTracking).values(rows).orUpdate(BUS_COLUMNS, BUS_IDENTITY).execute();
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(BusTracking)
+        .values(rows)
+        .orUpdate(BUS_COLUMNS, BUS_IDENTITY)
+        // Nothing to read back: ids are not needed (positions are keyed by bus), and on SQLite an
+        // upsert that updated returns none to read.
+        .updateEntity(false)
+        .execute();
     }
     const fixes = update.newFixes.map(({ bus, fix }) => ({
       trackingId,
@@ -63,7 +72,9 @@ export class BusStateStore {
       distanceMeters: fix.distanceMeters,
       fixAt: fix.fixAt,
     }));
-    for (const rows of chunks(fixes)) await manager.insert(BusPosition, rows);
+    for (const rows of chunks(fixes)) {
+      await manager.createQueryBuilder().insert().into(BusPosition).values(rows).updateEntity(false).execute();
+    }
     if (update.droppedFixIds.length) await manager.delete(BusPosition, { id: In(update.droppedFixIds) });
   }
 }

@@ -5,6 +5,7 @@ import { Tracking } from '../tracking/entities/tracking.entity';
 import { BusStateStore } from './bus-state.store';
 import { BusesService } from './buses.service';
 import { CatalogModule } from './catalog.module';
+import { LineSnapshots } from './line-snapshots';
 import { BusPosition } from './entities/bus-position.entity';
 import { BusTracking } from './entities/bus-tracking.entity';
 import { StmRateLimiter } from './stm/stm-rate-limiter';
@@ -14,7 +15,7 @@ import { StmClient } from './stm/stm.client';
 /** The tracker: STM client, bus state and the tick itself. */
 @Module({
   imports: [HttpModule, CatalogModule, TypeOrmModule.forFeature([Tracking, BusTracking, BusPosition])],
-  providers: [BusesService, BusStateStore, StmClient, StmTokenProvider, StmRateLimiter],
+  providers: [BusesService, BusStateStore, LineSnapshots, StmClient, StmTokenProvider, StmRateLimiter],
   exports: [BusesService, StmClient, CatalogModule],
 })
 export class BusesModule {}

@@ -11,7 +11,7 @@ import { BusStateStore } from './bus-state.store';
 import { CatalogService } from './catalog.service';
 import { applyReports } from './domain/bus-update';
 import { StmCredentialsError } from './stm/stm.errors';
-import { StmClient } from './stm/stm.client';
+import { LineSnapshots } from './line-snapshots';
 import { BusReport } from './stm/stm.types';
 
 export type TickOutcome = 'ok' | 'upstream_error' | 'ended' | 'duplicate';
@@ -35,7 +35,7 @@ export class BusesService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly stm: StmClient,
+    private readonly snapshots: LineSnapshots,
     private readonly catalog: CatalogService,
     private readonly states: BusStateStore,
     private readonly writes: DatabaseWriteLock,
@@ -63,11 +63,9 @@ export class BusesService {
     let reports: BusReport[];
     try {
       const wanted = new Set(tracking.variantIds);
-      const parsed = await this.stm.getBuses(tracking.lines);
-      // Variant filtering happens here, not upstream: one request per line serves every variant.
-      reports = parsed.items.filter(
-        (b) => tracking.lines.includes(b.line) && (!wanted.size || wanted.has(b.variantId)),
-      );
+      const buses = await this.snapshots.busesOf(tracking.lines);
+      // Variant filtering happens here, not upstream: one snapshot per line serves every variant.
+      reports = buses.filter((b) => tracking.lines.includes(b.line) && (!wanted.size || wanted.has(b.variantId)));
     } catch (error) {
       if (error instanceof StmCredentialsError) {
         await this.end(tracking, 'failed', error.message);

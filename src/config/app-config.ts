@@ -19,6 +19,8 @@ export interface StmConfig {
   /** Requests per second to the STM API, across every process of the installation. */
   maxRps: number;
   timeoutMs: number;
+  /** Lines asked for in one `/buses?lines=a,b,c` request. */
+  batchSize: number;
 }
 
 /**
@@ -86,6 +88,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       // The city's quota is someone else's; our own simulator can take more.
       maxRps: env.STM_MAX_RPS ?? (simulated ? 50 : 5),
       timeoutMs: env.STM_TIMEOUT_MS ?? 10_000,
+      batchSize: env.STM_BATCH_SIZE ?? 10,
     },
     tracking: {
       intervalSeconds: env.TRACKING_INTERVAL_SECONDS ?? 15,

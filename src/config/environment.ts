@@ -83,6 +83,12 @@ export class EnvironmentVariables {
   STM_TIMEOUT_MS?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  STM_BATCH_SIZE?: number;
+
+  @IsOptional()
   @IsNumber()
   @Min(0.05)
   @Max(3600)

@@ -26,6 +26,13 @@ export interface SimulatorServerOptions {
   faults?: FaultsPatch;
 }
 
+export interface BusRequest {
+  at: number;
+  lines: string[];
+}
+
+const BUS_REQUEST_LOG = 10_000;
+
 export interface RunningSimulator {
   url: string;
   apiUrl: string;
@@ -34,6 +41,8 @@ export interface RunningSimulator {
   simulator: BusSimulator;
   /** Requests received for a path (no query), or in total. */
   requestCount(path?: string): number;
+  /** The last 10,000 `/buses` requests: when, and which lines they asked for. */
+  busRequests(): BusRequest[];
   /** Invalidates every issued token, as when the real one expires early: clients must renew. */
   expireTokens(): void;
   /** Merges into the current faults; throws FaultsValidationError, changing nothing, on a bad setting. */
@@ -94,6 +103,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
   const { clientId, clientSecret } = options;
   const ctx: StmContext = { clientId, clientSecret, data, simulator, tokens: new TokenStore(), faults };
   const counts = new Map<string, number>();
+  const busRequests: BusRequest[] = [];
 
   const server = createServer((req, res) => {
     let url: URL;
@@ -103,6 +113,20 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
       url = new URL('http://simulator.invalid/');
     }
     counts.set(url.pathname, (counts.get(url.pathname) ?? 0) + 1);
+    if (url.pathname === `${API_PREFIX}/buses`) {
+      // Kept for tests and benchmarks that check how the product shares its polling.
+      const lines = (url.searchParams.get('lines') ?? '')
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean);
+      busRequests.push({ at: Date.now(), lines });
+      if (busRequests.length > BUS_REQUEST_LOG) busRequests.splice(0, busRequests.length - BUS_REQUEST_LOG);
+    }
+    if (url.pathname === '/_sim/requests') {
+      const body = { counts: Object.fromEntries(counts), busRequests: busRequests.length };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
     handle(ctx, req, res, url).catch(() => res.destroy());
   });
   await new Promise<void>((resolve, reject) => {
@@ -122,6 +146,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
     tokenUrl: `${url}/token`,
     port,
     simulator,
+    busRequests: () => [...busRequests],
     requestCount: (path) =>
       path === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(path) ?? 0),
     expireTokens: () => {

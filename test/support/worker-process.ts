@@ -1,27 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
 const ROOT = resolve(__dirname, '..', '..');
-const ENTRY = join(ROOT, 'dist', 'worker.js');
-
-function newestSource(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((newest, e) => {
-    const full = join(dir, e.name);
-    return Math.max(
-      newest,
-      e.isDirectory() ? newestSource(full) : e.name.endsWith('.spec.ts') ? 0 : statSync(full).mtimeMs,
-    );
-  }, 0);
-}
-
-/** The compiled worker must match the sources the test reads (npm test builds first). */
-export function requireFreshBuild(): void {
-  if (!existsSync(ENTRY) || statSync(ENTRY).mtimeMs < newestSource(join(ROOT, 'src'))) {
-    throw new Error('dist/ is missing or older than src/: run `npm run build` (npm test does it for you)');
-  }
-}
+/** Compiled by test/support/global-setup.js before the end-to-end tests run. */
+const ENTRY = join(ROOT, 'test-dist', 'worker.js');
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -34,9 +17,8 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** Starts `node dist/worker.js` as its own process and waits until it says it has started. */
+/** Starts `node test-dist/worker.js` as its own process and waits until it says it has started. */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  requireFreshBuild();
   const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
     // At 'log' level: the start line below is what tells us the worker is up.
