@@ -4,6 +4,7 @@ import { BusesModule } from '../buses/buses.module';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { ChainReconciler } from './chain-reconciler';
 import { QueueModule } from './queue.module';
+import { TickStats } from './tick-stats';
 import { TrackBusesProcessor } from './track-buses.processor';
 import { WorkerHeartbeat } from './worker-heartbeat';
 
@@ -13,6 +14,6 @@ import { WorkerHeartbeat } from './worker-heartbeat';
  */
 @Module({
   imports: [QueueModule, BusesModule, TypeOrmModule.forFeature([Tracking])],
-  providers: [TrackBusesProcessor, ChainReconciler, WorkerHeartbeat],
+  providers: [TrackBusesProcessor, ChainReconciler, WorkerHeartbeat, TickStats],
 })
 export class QueueWorkerModule {}
