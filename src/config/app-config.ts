@@ -40,6 +40,8 @@ export class AppConfig {
     maxMinutes: number;
     maxFailures: number;
     maxActive: number;
+    /** How long the bus detail of a finished tracking is kept. */
+    detailRetentionMinutes: number;
   };
   queue: {
     /** Lock of a running tick; bounds how soon a killed worker's tick is taken over. */
@@ -98,6 +100,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       maxMinutes: env.TRACKING_MAX_MINUTES ?? 120,
       maxFailures: env.TRACKING_MAX_FAILURES ?? 8,
       maxActive: env.MAX_ACTIVE_TRACKINGS ?? 1000,
+      detailRetentionMinutes: env.TRACKING_DETAIL_RETENTION_MINUTES ?? 60,
     },
     queue: { lockSeconds: env.QUEUE_LOCK_SECONDS ?? 15, stalledCheckSeconds: env.QUEUE_STALLED_CHECK_SECONDS ?? 5 },
     worker: { concurrency: env.WORKER_CONCURRENCY ?? 4, reconcileSeconds: env.RECONCILE_SECONDS ?? 30 },

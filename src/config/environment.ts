@@ -124,6 +124,12 @@ export class EnvironmentVariables {
   MAX_ACTIVE_TRACKINGS?: number;
 
   @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(525_600)
+  TRACKING_DETAIL_RETENTION_MINUTES?: number;
+
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(1000)
