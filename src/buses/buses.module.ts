@@ -5,6 +5,7 @@ import { Tracking } from '../tracking/entities/tracking.entity';
 import { BusStateStore } from './bus-state.store';
 import { BusesService } from './buses.service';
 import { CatalogModule } from './catalog.module';
+import { FinishedDetailJanitor } from './finished-detail-janitor';
 import { LineSnapshots } from './line-snapshots';
 import { BusPosition } from './entities/bus-position.entity';
 import { BusTracking } from './entities/bus-tracking.entity';
@@ -15,7 +16,15 @@ import { StmClient } from './stm/stm.client';
 /** The tracker: STM client, bus state and the tick itself. */
 @Module({
   imports: [HttpModule, CatalogModule, TypeOrmModule.forFeature([Tracking, BusTracking, BusPosition])],
-  providers: [BusesService, BusStateStore, LineSnapshots, StmClient, StmTokenProvider, StmRateLimiter],
-  exports: [BusesService, StmClient, CatalogModule],
+  providers: [
+    BusesService,
+    BusStateStore,
+    LineSnapshots,
+    FinishedDetailJanitor,
+    StmClient,
+    StmTokenProvider,
+    StmRateLimiter,
+  ],
+  exports: [BusesService, StmClient, CatalogModule, FinishedDetailJanitor],
 })
 export class BusesModule {}

@@ -8,6 +8,8 @@ import { BusReport } from './stm/stm.types';
 
 interface Snapshot {
   fetchedAt: number;
+  /** The interval-long time window it was fetched in: it serves that window only. */
+  window: number;
   buses: (Omit<BusReport, 'fixAt'> & { fixAt: string })[];
 }
 
@@ -25,11 +27,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * Shared polling (SPEC §3.5): every tracking of a line reads the same snapshot of that line's
- * buses, kept in Redis for one interval, so the city's API sees one request per batch of lines
- * per interval however many trackings there are. When a tick finds a line stale, one process
- * (a Redis lock: single flight across all workers) refreshes every line wanted lately that is
- * past half its age, in multi-line requests of STM_BATCH_SIZE lines; the others wait for it.
- * Lines wanted at different moments thereby fall into step and share their requests.
+ * buses, kept in Redis, so the city's API sees one request per batch of lines per interval however
+ * many trackings there are. Time is cut into interval-long windows (aligned on the epoch, so every
+ * process agrees); a snapshot serves the window it was fetched in. The first tick of a window that
+ * finds its lines stale takes a Redis lock (single flight across all workers) and fetches every
+ * line wanted lately that has no snapshot of this window yet, in multi-line requests of
+ * STM_BATCH_SIZE lines; the others wait for it. So each line is fetched at most once a window.
  */
 @Injectable()
 export class LineSnapshots {
@@ -54,12 +57,16 @@ export class LineSnapshots {
     const deadline = startedAt + Math.max(3 * this.config.stm.timeoutMs, 2 * this.intervalMs);
     for (;;) {
       const snapshots = await this.read(lines);
-      const stale = lines.filter((l) => !this.isFresh(snapshots.get(l), Date.now()));
+      const window = this.windowOf(Date.now());
+      const stale = lines.filter((l) => snapshots.get(l)?.window !== window);
       if (!stale.length) return lines.flatMap((l) => revive(snapshots.get(l)!));
       await this.throwIfFailed(stale, startedAt);
       if (Date.now() > deadline) throw new StmUnavailableError(`no snapshot of line(s) ${stale.join(', ')} in time`);
       const token = randomUUID();
-      if ((await redis.set(LOCK, token, 'PX', deadline - Date.now() + 1000, 'NX')) === 'OK') {
+      // The lock outlives one upstream request, not the whole wait: if its holder dies, another
+      // process takes over soon. A refresh that outlives it may be repeated once: no harm done.
+      const lockMs = Math.max(1000, Math.min(deadline - Date.now(), this.config.stm.timeoutMs + 2000));
+      if ((await redis.set(LOCK, token, 'PX', lockMs, 'NX')) === 'OK') {
         try {
           await this.refresh(stale);
         } finally {
@@ -77,8 +84,8 @@ export class LineSnapshots {
     }
   }
 
-  private isFresh(snapshot: Snapshot | undefined, now: number): boolean {
-    return snapshot !== undefined && now - snapshot.fetchedAt < this.intervalMs;
+  private windowOf(time: number): number {
+    return Math.floor(time / this.intervalMs);
   }
 
   private async read(lines: string[]): Promise<Map<string, Snapshot>> {
@@ -97,32 +104,30 @@ export class LineSnapshots {
     }
   }
 
-  /** Fetches the stale lines and every other wanted line past half its age, in batches. */
+  /** Fetches the stale lines and every other line wanted lately that is stale too, in batches. */
   private async refresh(stale: string[]): Promise<void> {
     const now = Date.now();
+    const window = this.windowOf(now);
     const redis = this.redis.client;
     await redis.zremrangebyscore(WANTED, 0, now - 2 * this.intervalMs);
     const wanted = await redis.zrangebyscore(WANTED, now - 2 * this.intervalMs, '+inf');
-    const current = await this.read(wanted);
-    const due = wanted.filter((l) => {
-      const s = current.get(l);
-      return !s || now - s.fetchedAt >= this.intervalMs / 2;
-    });
-    const lines = [...new Set([...stale, ...due])].sort();
-    const size = this.config.stm.batchSize;
-    const batches = Array.from({ length: Math.ceil(lines.length / size) }, (_, i) =>
-      lines.slice(i * size, (i + 1) * size),
-    );
-    await Promise.all(batches.map((batch) => this.fetchBatch(batch)));
+    const current = await this.read([...new Set([...wanted, ...stale])]);
+    const lines = [...new Set([...wanted, ...stale])].filter((l) => current.get(l)?.window !== window).sort();
+    await Promise.all(this.batches(lines).map((batch) => this.fetchBatch(batch, window)));
   }
 
-  private async fetchBatch(lines: string[]): Promise<void> {
+  private batches(lines: string[]): string[][] {
+    const size = this.config.stm.batchSize;
+    return Array.from({ length: Math.ceil(lines.length / size) }, (_, i) => lines.slice(i * size, (i + 1) * size));
+  }
+
+  private async fetchBatch(lines: string[], window: number): Promise<void> {
     const redis = this.redis.client;
     const ttl = 3 * this.intervalMs;
     try {
       const { items } = await this.stm.getBuses(lines);
       const fetchedAt = Date.now();
-      const byLine = new Map<string, Snapshot>(lines.map((l) => [l, { fetchedAt, buses: [] }]));
+      const byLine = new Map<string, Snapshot>(lines.map((l) => [l, { fetchedAt, window, buses: [] }]));
       for (const bus of items) byLine.get(bus.line)?.buses.push({ ...bus, fixAt: bus.fixAt.toISOString() });
       const write = redis.multi();
       for (const [line, snapshot] of byLine) write.set(snapshotKey(line), JSON.stringify(snapshot), 'PX', ttl);

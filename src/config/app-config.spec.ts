@@ -222,7 +222,7 @@ describe('loadConfig', () => {
     ['postgres://bus:pass@db:5432/bus_tracker'],
     ['postgresql://bus:pass@db.example.com:6543/bus_tracker?sslmode=require'],
   ])('parses %s as a PostgreSQL database', (url) => {
-    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ type: 'postgres', url });
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ type: 'postgres', url, poolSize: 10 });
   });
 });
 
@@ -238,6 +238,10 @@ describe('parseDatabaseUrl', () => {
   });
 
   it('keeps a postgres URL whole', () => {
-    expect(parseDatabaseUrl('postgres://u:p@h:5432/d')).toEqual({ type: 'postgres', url: 'postgres://u:p@h:5432/d' });
+    expect(parseDatabaseUrl('postgres://u:p@h:5432/d')).toEqual({
+      type: 'postgres',
+      url: 'postgres://u:p@h:5432/d',
+      poolSize: 10,
+    });
   });
 });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { EnvironmentVariables, validateEnvironment } from './environment';
 import { buildOperationsConfig, HttpConfig, OperationsConfig, RetentionConfig } from './operations-config';
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolSize: number };
 
 export const REAL_STM_API_URL = 'https://api.montevideo.gub.uy/api/transportepublico';
 export const REAL_STM_TOKEN_URL = 'https://mvdapi-auth.montevideo.gub.uy/token';
@@ -41,6 +41,8 @@ export class AppConfig {
     maxMinutes: number;
     maxFailures: number;
     maxActive: number;
+    /** How long the bus detail of a finished tracking is kept. */
+    detailRetentionMinutes: number;
   };
   queue: {
     /** Lock of a running tick; bounds how soon a killed worker's tick is taken over. */
@@ -52,6 +54,8 @@ export class AppConfig {
     /** How often a worker checks that every active tracking has its pending tick. */
     reconcileSeconds: number;
   };
+  /** Seconds between tick-statistics log lines of a worker (benchmarks); 0 = off. */
+  tickStatsSeconds: number;
   adminToken?: string;
   logLevel: string;
   /** Where the product expects its simulator when no STM credentials are set. */
@@ -65,12 +69,12 @@ export class AppConfig {
   metrics: OperationsConfig['metrics'];
 }
 
-export function parseDatabaseUrl(url: string): DatabaseConfig {
+export function parseDatabaseUrl(url: string, poolSize = 10): DatabaseConfig {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     return { type: 'sqlite', path: file === ':memory:' ? file : resolve(file) };
   }
-  return { type: 'postgres', url };
+  return { type: 'postgres', url, poolSize };
 }
 
 export function buildAppConfig(env: EnvironmentVariables): AppConfig {
@@ -80,7 +84,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
   return Object.assign(new AppConfig(), {
     nodeEnv: (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'],
     port: env.PORT ?? 3000,
-    database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:data/bus-tracker.sqlite'),
+    database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:data/bus-tracker.sqlite', env.DATABASE_POOL_SIZE),
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     queuePrefix: env.QUEUE_PREFIX ?? 'bus-tracker',
     stm: {
@@ -104,9 +108,11 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       maxMinutes: env.TRACKING_MAX_MINUTES ?? 120,
       maxFailures: env.TRACKING_MAX_FAILURES ?? 8,
       maxActive: env.MAX_ACTIVE_TRACKINGS ?? 1000,
+      detailRetentionMinutes: env.TRACKING_DETAIL_RETENTION_MINUTES ?? 60,
     },
     queue: { lockSeconds: env.QUEUE_LOCK_SECONDS ?? 15, stalledCheckSeconds: env.QUEUE_STALLED_CHECK_SECONDS ?? 5 },
     worker: { concurrency: env.WORKER_CONCURRENCY ?? 4, reconcileSeconds: env.RECONCILE_SECONDS ?? 30 },
+    tickStatsSeconds: env.TICK_STATS_SECONDS ?? 0,
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'log',
     simulator: { port: simulatorPort },

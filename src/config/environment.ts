@@ -37,6 +37,12 @@ export class EnvironmentVariables {
   DATABASE_URL?: string;
 
   @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
   @IsString()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:port[/db]' })
   REDIS_URL?: string;
@@ -118,6 +124,12 @@ export class EnvironmentVariables {
   MAX_ACTIVE_TRACKINGS?: number;
 
   @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(525_600)
+  TRACKING_DETAIL_RETENTION_MINUTES?: number;
+
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -128,6 +140,12 @@ export class EnvironmentVariables {
   @Min(0.1)
   @Max(3600)
   RECONCILE_SECONDS?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(3600)
+  TICK_STATS_SECONDS?: number;
 
   @IsOptional()
   @IsNumber()

@@ -10,6 +10,7 @@ import { VariantStop } from '../buses/entities/variant-stop.entity';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
 import { PositionsKeyedByBus1764300000000 } from './migrations/1764300000000-positions-keyed-by-bus';
+import { queryCounter } from './query-counter';
 
 export const ENTITIES = [BusStop, LineVariant, VariantStop, Tracking, BusTracking, BusPosition];
 export const MIGRATIONS = [InitialSchema1764200000000, PositionsKeyedByBus1764300000000];
@@ -27,6 +28,7 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     // Query errors are handled (or logged with context) by the code that ran them; an expected
     // unique violation (two identical starts racing) is not worth a log line with its parameters.
     logging: ['warn', 'migration'] as ('warn' | 'migration')[],
+    logger: queryCounter,
   };
   if (config.database.type === 'sqlite') {
     if (config.database.path !== ':memory:') mkdirSync(dirname(config.database.path), { recursive: true });
@@ -43,5 +45,5 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
       },
     };
   }
-  return { ...common, type: 'postgres', url: config.database.url, extra: { max: 10 } };
+  return { ...common, type: 'postgres', url: config.database.url, extra: { max: config.database.poolSize } };
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source';
 import { runMigrations } from './migrate';
+import { queryCounter, QueryCounter } from './query-counter';
 import { DatabaseWriteLock } from './write-lock';
 
 /**
@@ -23,7 +24,7 @@ import { DatabaseWriteLock } from './write-lock';
       },
     }),
   ],
-  providers: [DatabaseWriteLock],
-  exports: [DatabaseWriteLock],
+  providers: [DatabaseWriteLock, { provide: QueryCounter, useValue: queryCounter }],
+  exports: [DatabaseWriteLock, QueryCounter],
 })
 export class DatabaseModule {}

@@ -5,6 +5,7 @@ import { LivePublisherModule } from '../live/live-publisher.module';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { ChainReconciler } from './chain-reconciler';
 import { QueueModule } from './queue.module';
+import { TickStats } from './tick-stats';
 import { TrackBusesProcessor } from './track-buses.processor';
 import { WorkerHeartbeat } from './worker-heartbeat';
 
@@ -14,6 +15,6 @@ import { WorkerHeartbeat } from './worker-heartbeat';
  */
 @Module({
   imports: [QueueModule, BusesModule, LivePublisherModule, TypeOrmModule.forFeature([Tracking])],
-  providers: [TrackBusesProcessor, ChainReconciler, WorkerHeartbeat],
+  providers: [TrackBusesProcessor, ChainReconciler, WorkerHeartbeat, TickStats],
 })
 export class QueueWorkerModule {}

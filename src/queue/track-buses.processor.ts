@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { LiveEventsPublisher } from '../live/live-events.publisher';
 import { TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
 import { TickScheduler } from './tick-scheduler';
+import { TickStats } from './tick-stats';
 
 /**
  * Consumes TrackBuses jobs: runs the tick, then schedules the next one so the chain goes on.
@@ -21,6 +22,7 @@ export class TrackBusesProcessor implements OnApplicationBootstrap, BeforeApplic
     @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue<TrackBusesJobData>,
     private readonly buses: BusesService,
     private readonly scheduler: TickScheduler,
+    private readonly stats: TickStats,
     private readonly config: AppConfig,
     private readonly live: LiveEventsPublisher,
   ) {}
@@ -48,9 +50,11 @@ export class TrackBusesProcessor implements OnApplicationBootstrap, BeforeApplic
   }
 
   async handle(job: Job<TrackBusesJobData>): Promise<TickResult> {
+    const startedAt = Date.now();
     try {
       const result = await this.buses.trackBuses(job.data);
       if (result.next) await this.scheduler.schedule(job.data.trackingId, result.next.seq, result.next.dueAt);
+      this.stats.record(startedAt - Date.parse(job.data.scheduledAt), Date.now() - startedAt, result.outcome);
       await this.live.tickFinished(job.data, result);
       return result;
     } catch (error) {

@@ -11,7 +11,16 @@ module.exports = async function globalSetup() {
   const root = path.resolve(__dirname, '..', '..');
   const tsc = require.resolve('typescript/bin/tsc');
   const out = path.join(root, 'test-dist');
-  const args = ['-p', 'tsconfig.build.json', '--outDir', out, '--incremental', '--tsBuildInfoFile', path.join(out, '.tsbuildinfo')];
+  const args = [
+    '-p',
+    'tsconfig.build.json',
+    '--outDir',
+    out,
+    '--incremental',
+    '--tsBuildInfoFile',
+    path.join(out, '.tsbuildinfo'),
+  ];
   const result = spawnSync(process.execPath, [tsc, ...args], { cwd: root, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`Compiling for the end-to-end tests failed:\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`Compiling for the end-to-end tests failed:\n${result.stdout}${result.stderr}`);
 };

@@ -1,0 +1,97 @@
+import { In } from 'typeorm';
+import { loadMontevideoData } from '../src/shared/montevideo-data';
+import { Tracking } from '../src/tracking/entities/tracking.entity';
+import { eventually, sleep, startSystem, TestSystem } from './support/system';
+import { startWorkerProcess, WorkerProcess } from './support/worker-process';
+
+/**
+ * Shared polling: what the city's API sees depends on the distinct lines tracked, not on the
+ * number of trackings; several workers never fetch a line twice in one interval.
+ * Requests are counted at the simulator.
+ */
+const INTERVAL_S = 0.5;
+
+/** Distinct stops on the known routes of a line, to spread trackings over them. */
+function stopsOf(line: string, n: number): number[] {
+  const data = loadMontevideoData();
+  const variants = data.variants.filter((v) => v.line === line && data.variantStops[v.lineVariantId]);
+  const stops = [...new Set(variants.flatMap((v) => data.variantStops[v.lineVariantId]))];
+  const known = new Set(data.stops.map((s) => s.busstopId));
+  return stops.filter((s) => known.has(s)).slice(0, n);
+}
+
+describe('shared polling', () => {
+  let sys: TestSystem;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    sys = await startSystem({
+      worker: false,
+      timeScale: 10,
+      env: { TRACKING_INTERVAL_SECONDS: String(INTERVAL_S), STM_BATCH_SIZE: '3' },
+    });
+  });
+  afterEach(async () => {
+    for (const w of workers.splice(0)) {
+      w.kill('SIGTERM');
+      await w.exited;
+    }
+    await sys.dataSource.getRepository(Tracking).update({ status: 'active' }, { status: 'stopped', activeKey: null });
+    await sys.queue.empty();
+  });
+  afterAll(async () => {
+    await sys?.close();
+  });
+
+  const start = async (stopId: number, lines: string[]): Promise<string> =>
+    (await sys.http().post('/api/trackings').send({ stopId, lines }).expect(202)).body.id;
+  const runsOf = async (ids: string[]): Promise<number> =>
+    (await sys.dataSource.getRepository(Tracking).findBy({ id: In(ids) })).reduce((n, t) => n + t.runs, 0);
+
+  /** /buses requests for a line received since `from`. */
+  const requestsFor = (line: string, from: number): number =>
+    sys.sim.busRequests().filter((r) => r.at >= from && r.lines.includes(line)).length;
+
+  it('20 trackings of one line cost one upstream request per interval, not one per tracking', async () => {
+    workers.push(await startWorkerProcess(sys.env));
+    const ids = await Promise.all(stopsOf('109', 20).map((stop) => start(stop, ['109'])));
+    expect(ids).toHaveLength(20);
+    await eventually(async () => (await runsOf(ids)) >= 40, 'two ticks per tracking');
+    const from = Date.now();
+    const runsBefore = await runsOf(ids);
+    await sleep(4000); // eight intervals
+    const ticks = (await runsOf(ids)) - runsBefore;
+    const requests = requestsFor('109', from);
+    expect(ticks).toBeGreaterThanOrEqual(100); // ~20 trackings × 8 intervals ran...
+    expect(requests).toBeLessThanOrEqual(9); // ...on at most one request per interval (8, +1 at the edges)
+    expect(requests).toBeGreaterThanOrEqual(6);
+  });
+
+  it('asks for lines in batches: requests per interval ≤ ceil(distinct lines / STM_BATCH_SIZE)', async () => {
+    workers.push(await startWorkerProcess(sys.env));
+    const lines = ['103', '105', '109', '110', '112', '113', '100'];
+    const ids = await Promise.all(lines.flatMap((line) => stopsOf(line, 2).map((stop) => start(stop, [line]))));
+    await eventually(async () => (await runsOf(ids)) >= ids.length * 2, 'two ticks per tracking');
+    const from = Date.now();
+    await sleep(4000);
+    const requests = sys.sim.busRequests().filter((r) => r.at >= from);
+    // 7 lines in batches of 3 → 3 requests an interval; 8 intervals (+1 at the edges).
+    expect(requests.length).toBeLessThanOrEqual(3 * 9);
+    expect(Math.max(...requests.map((r) => r.lines.length))).toBeLessThanOrEqual(3);
+    expect(requests.some((r) => r.lines.length === 3)).toBe(true);
+    for (const line of lines) expect(requestsFor(line, from)).toBeLessThanOrEqual(9);
+  });
+
+  it('two worker processes never fetch the same line twice in one interval', async () => {
+    workers.push(await startWorkerProcess(sys.env), await startWorkerProcess(sys.env));
+    const lines = ['103', '109', '110'];
+    const ids = await Promise.all(lines.flatMap((line) => stopsOf(line, 6).map((stop) => start(stop, [line]))));
+    await eventually(async () => (await runsOf(ids)) >= ids.length * 2, 'two ticks per tracking');
+    const from = Date.now();
+    const runsBefore = await runsOf(ids);
+    await sleep(5000); // ten intervals
+    expect((await runsOf(ids)) - runsBefore).toBeGreaterThanOrEqual(ids.length * 6);
+    // Each line once an interval at most: ten intervals (+1 at the edges), whichever worker asked.
+    for (const line of lines) expect(requestsFor(line, from)).toBeLessThanOrEqual(11);
+  });
+});
