@@ -31,21 +31,6 @@ export class WorkerSnapshots {
   }
 
   async readAll(): Promise<WorkerSnapshot[]> {
-    const client = this.redis.client;
-    const prefix = client.options.keyPrefix ?? '';
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      // SCAN does not apply ioredis' keyPrefix to the pattern: add it, then strip it from the keys.
-      const [next, found] = await client.scan(cursor, 'MATCH', `${prefix}${KEY}*`, 'COUNT', 200);
-      cursor = next;
-      keys.push(...found.map((k) => k.slice(prefix.length)));
-    } while (cursor !== '0');
-    if (!keys.length) return [];
-    const values = await client.mget(...keys);
-    return values
-      .filter((v): v is string => v !== null)
-      .map((v) => JSON.parse(v) as WorkerSnapshot)
-      .sort((a, b) => a.worker.localeCompare(b.worker));
+    return (await this.redis.readAllJson<WorkerSnapshot>(KEY)).sort((a, b) => a.worker.localeCompare(b.worker));
   }
 }

@@ -39,21 +39,6 @@ export class WorkerRegistry {
   }
 
   async liveWorkers(): Promise<WorkerInfo[]> {
-    const client = this.redis.client;
-    const prefix = client.options.keyPrefix ?? '';
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      // SCAN does not apply ioredis' keyPrefix to the pattern: add it, then strip it from the keys.
-      const [next, found] = await client.scan(cursor, 'MATCH', `${prefix}${KEY}*`, 'COUNT', 200);
-      cursor = next;
-      keys.push(...found.map((k) => k.slice(prefix.length)));
-    } while (cursor !== '0');
-    if (!keys.length) return [];
-    const values = await client.mget(...keys);
-    return values
-      .filter((v): v is string => v !== null)
-      .map((v) => JSON.parse(v) as WorkerInfo)
-      .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    return (await this.redis.readAllJson<WorkerInfo>(KEY)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   }
 }

@@ -21,6 +21,22 @@ export class RedisConnection implements OnApplicationShutdown {
     this.client.on('error', () => undefined);
   }
 
+  /** Values of every key starting with `prefix` (under the installation's key prefix), parsed as JSON. */
+  async readAllJson<T>(prefix: string): Promise<T[]> {
+    const keyPrefix = this.client.options.keyPrefix ?? '';
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      // SCAN does not apply ioredis' keyPrefix to the pattern: add it, then strip it from the keys.
+      const [next, found] = await this.client.scan(cursor, 'MATCH', `${keyPrefix}${prefix}*`, 'COUNT', 200);
+      cursor = next;
+      keys.push(...found.map((k) => k.slice(keyPrefix.length)));
+    } while (cursor !== '0');
+    if (!keys.length) return [];
+    const values = await this.client.mget(...keys);
+    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as T);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.client.quit().catch(() => this.client.disconnect());
   }
