@@ -1,3 +1,5 @@
+import type { StopRecord, VariantRecord } from '../buses/stm/stm.parse';
+
 /** What an import would change in one table of the catalogue, by id. */
 export interface CatalogDiff<T extends { id: number }> {
   added: T[];
@@ -33,13 +35,8 @@ export const normText = (value: string | null | undefined): string | null => val
 /** Coordinates equal to ~1 cm (the API sends more digits than the database may keep). */
 export const sameCoordinate = (a: number, b: number): boolean => Math.abs(a - b) < 1e-7;
 
-export interface StopRow {
-  id: number;
-  street1: string | null;
-  street2: string | null;
-  latitude: number;
-  longitude: number;
-}
+/** A stop as the API's parser gives it and as the database holds it. */
+export type StopRow = StopRecord;
 
 export const sameStop = (a: StopRow, b: StopRow): boolean =>
   normText(a.street1) === normText(b.street1) &&
@@ -47,15 +44,7 @@ export const sameStop = (a: StopRow, b: StopRow): boolean =>
   sameCoordinate(a.latitude, b.latitude) &&
   sameCoordinate(a.longitude, b.longitude);
 
-export interface VariantRow {
-  id: number;
-  line: string;
-  lineId: number;
-  origin: string;
-  destination: string;
-  subline: string;
-  special: boolean;
-}
+export type VariantRow = VariantRecord;
 
 export const sameVariant = (a: VariantRow, b: VariantRow): boolean =>
   normText(a.line)?.toUpperCase() === normText(b.line)?.toUpperCase() &&

@@ -63,10 +63,4 @@ export class TickScheduler {
     }
     return removed;
   }
-
-  /** Pending (waiting or delayed) ticks of a tracking, for tests and operators. */
-  async pendingTicks(trackingId: string): Promise<number[]> {
-    const jobs = await this.queue.getJobs(['waiting', 'delayed', 'paused']);
-    return jobs.filter((j) => j?.data.trackingId === trackingId).map((j) => j.data.seq);
-  }
 }

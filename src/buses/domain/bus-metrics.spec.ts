@@ -1,3 +1,4 @@
+import { mulberry32 as seeded } from '../../simulator/prng';
 import { BUS_STATUSES, BusStatus } from '../entities/bus-tracking.entity';
 import {
   busStatus,
@@ -31,17 +32,6 @@ function fix(seconds: number, distanceMeters: number, northMeters = 0): Fix {
 /** Fixes every 10 s with the given distances to the stop (positions don't matter for these rules). */
 const series = (distances: number[], stepSeconds = 10): Fix[] => distances.map((d, i) => fix(i * stepSeconds, d));
 
-/** Deterministic PRNG (mulberry32) and a Fisher–Yates shuffle on top of it. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function shuffled<T>(items: readonly T[], rnd: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {

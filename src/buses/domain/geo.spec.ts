@@ -1,16 +1,5 @@
+import { mulberry32 as seeded } from '../../simulator/prng';
 import { EARTH_RADIUS_METERS, haversineMeters, isValidLatLon, LatLon } from './geo';
-
-/** Small deterministic PRNG (mulberry32) so property checks are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const at = (latitude: number, longitude: number): LatLon => ({ latitude, longitude });
 

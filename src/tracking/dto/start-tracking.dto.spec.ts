@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { mulberry32 as seeded } from '../../simulator/prng';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
@@ -31,17 +32,6 @@ const CATALOGUE_LINES = [
     ).map((v) => v.line),
   ),
 ];
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('StartTrackingDto', () => {
   it.each<[string, Record<string, unknown>]>([
