@@ -118,7 +118,11 @@ describe('reliability: nothing lost, nothing forked', () => {
     const done = tracking.tickSeq;
     const scheduledAt = new Date().toISOString();
     // The completed tick again under its own id, as Bull's stalled-job recovery would run it...
-    await (await sys.queue.getJob(tickJobId(id, done)))?.remove();
+    // The database claims a sequence before Bull marks its job completed, and Bull refuses to remove a job
+    // that is still locked: wait for that tick's job to finish first.
+    const completed = await sys.queue.getJob(tickJobId(id, done));
+    await completed?.finished();
+    await completed?.remove();
     await sys.queue.add('track-buses', { trackingId: id, seq: done, scheduledAt }, { jobId: tickJobId(id, done) });
     // ...and stray copies under other ids, of that tick and of the pending one, as a second chain would be.
     for (const [suffix, seq] of [
