@@ -1,6 +1,6 @@
 import { loadMontevideoData, type MontevideoData } from '../shared/montevideo-data';
 import { BusSimulator } from './bus-simulator';
-import { buildRoute, haversineMeters, projectOntoRoute, type LonLat, type Route } from './route';
+import { buildRoute, haversineMeters, projectOntoRoute, type LonLat, type Route } from '../shared/route';
 import type { SimVehicle } from './sim-types';
 import { parseStmTimestamp } from './stm-time';
 

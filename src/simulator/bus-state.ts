@@ -1,7 +1,7 @@
 import type { SimBus, SimVariant } from './fleet';
 import { Salt } from './fleet';
 import { between, streamFor } from './prng';
-import { METERS_PER_DEGREE, pointAtDistance, type LonLat } from './route';
+import { METERS_PER_DEGREE, pointAtDistance, type LonLat } from '../shared/route';
 import { motionAt, type BusMotion } from './trip-profile';
 
 /** Buses report their position every 10 s, each with its own phase, as the real fleet's devices do. */

@@ -1,6 +1,6 @@
 import type { MontevideoData, RawLineVariant } from '../shared/montevideo-data';
 import { between, hashSeed, intBetween, shuffleInPlace, streamFor } from './prng';
-import { buildRoute, type LonLat, type Route } from './route';
+import { buildRoute, type LonLat, type Route } from '../shared/route';
 import { buildTripProfile, segmentBaseSpeedsKmh, type TripProfile } from './trip-profile';
 
 /**
