@@ -11,6 +11,8 @@ export const STATUS_LABELS = {
   on_the_way: 'on the way',
   passed: 'passed',
   calculating: 'calculating',
+  at_terminus: 'at terminus',
+  not_coming: 'not coming',
 };
 
 /**
@@ -19,6 +21,7 @@ export const STATUS_LABELS = {
  */
 export function etaText(bus) {
   if (bus.status === 'passed') return 'passed';
+  if (bus.status === 'not_coming') return 'not coming';
   if (bus.status === 'arriving') return 'arriving';
   if (bus.etaSeconds === null) return '–';
   if (bus.etaSeconds < 30) return 'arriving';

@@ -28,7 +28,15 @@ export interface StopDetail extends Stop {
   lines: Line[];
 }
 
-export type BusStatus = 'arriving' | 'very_close' | 'approaching' | 'on_the_way' | 'passed' | 'calculating';
+export type BusStatus =
+  | 'arriving'
+  | 'very_close'
+  | 'approaching'
+  | 'on_the_way'
+  | 'passed'
+  | 'calculating'
+  | 'at_terminus'
+  | 'not_coming';
 
 export interface Bus {
   busId: number;

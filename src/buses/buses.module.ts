@@ -12,6 +12,7 @@ import { BusTracking } from './entities/bus-tracking.entity';
 import { StmRateLimiter } from './stm/stm-rate-limiter';
 import { StmTokenProvider } from './stm/stm-token.provider';
 import { StmClient } from './stm/stm.client';
+import { VariantPaths } from './variant-paths';
 
 /** The tracker: STM client, bus state and the tick itself. */
 @Module({
@@ -24,6 +25,7 @@ import { StmClient } from './stm/stm.client';
     StmClient,
     StmTokenProvider,
     StmRateLimiter,
+    VariantPaths,
   ],
   exports: [BusesService, StmClient, CatalogModule, FinishedDetailJanitor],
 })

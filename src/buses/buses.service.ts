@@ -13,6 +13,7 @@ import { applyReports } from './domain/bus-update';
 import { BusStop } from './entities/bus-stop.entity';
 import { StmCredentialsError } from './stm/stm.errors';
 import { LineSnapshots } from './line-snapshots';
+import { VariantPaths } from './variant-paths';
 import { BusReport } from './stm/stm.types';
 
 const STOP_CACHE_MS = 10 * 60_000;
@@ -42,6 +43,7 @@ export class BusesService {
     private readonly snapshots: LineSnapshots,
     private readonly catalog: CatalogService,
     private readonly states: BusStateStore,
+    private readonly paths: VariantPaths,
     private readonly writes: DatabaseWriteLock,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -101,7 +103,13 @@ export class BusesService {
     const idle = now.getTime() - lastBusSeenAt.getTime() >= idleMs;
     // Read before the transaction: it then starts with a write, which SQLite lets wait for the
     // lock (busy timeout) instead of failing when another process wrote in between.
-    const update = applyReports(await this.states.load(this.dataSource.manager, tracking.id), reports, stop, now);
+    const previous = await this.states.load(this.dataSource.manager, tracking.id);
+    const paths = await this.paths.pathsOf([...reports, ...previous].map((b) => b.variantId));
+    const update = applyReports(previous, reports, stop, now, {
+      stopId: tracking.stopId,
+      pathOf: (variantId) => paths.get(variantId),
+      dwellSeconds: this.config.tracking.stopDwellSeconds,
+    });
     const claimed = await this.writes.run(() =>
       this.dataSource.transaction(async (manager) => {
         // A tick's writes are recomputed by the next tick anyway: not waiting for the WAL flush

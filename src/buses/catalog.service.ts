@@ -91,6 +91,31 @@ export class CatalogService {
     return groupByLine(variants, new Set(known.map((k) => Number(k.variantId))));
   }
 
+  /**
+   * The known stop sequences of the given variants, stops in route order with their coordinates; variants
+   * without one are absent. Two reads however many variants are asked for.
+   */
+  async stopSequences(variantIds: number[]): Promise<Map<number, BusStop[]>> {
+    const sequences = new Map<number, BusStop[]>();
+    if (!variantIds.length) return sequences;
+    const rows = await this.variantStops.find({
+      where: { variantId: In(variantIds) },
+      order: { variantId: 'ASC', position: 'ASC' },
+    });
+    if (!rows.length) return sequences;
+    const stops = await this.stops.findBy({ id: In([...new Set(rows.map((r) => r.stopId))]) });
+    const byId = new Map(stops.map((s) => [s.id, s]));
+    for (const { variantId, stopId } of rows) {
+      const stop = byId.get(stopId);
+      // A sequence can name a stop the catalogue lacks: the path simply goes from the stop before to the next.
+      if (!stop) continue;
+      const sequence = sequences.get(variantId) ?? [];
+      sequence.push(stop);
+      sequences.set(variantId, sequence);
+    }
+    return sequences;
+  }
+
   /** Variants of the given lines (names already normalised). */
   variantsOfLines(lines: string[]): Promise<LineVariant[]> {
     return this.variants.find({ where: { line: In(lines) } });

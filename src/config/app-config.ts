@@ -43,6 +43,8 @@ export class AppConfig {
     maxActive: number;
     /** How long the bus detail of a finished tracking is kept. */
     detailRetentionMinutes: number;
+    /** Time a bus is expected to spend at each stop on its way to the tracked one (along-route ETA). */
+    stopDwellSeconds: number;
   };
   queue: {
     /** Lock of a running tick; bounds how soon a killed worker's tick is taken over. */
@@ -109,6 +111,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       maxFailures: env.TRACKING_MAX_FAILURES ?? 8,
       maxActive: env.MAX_ACTIVE_TRACKINGS ?? 1000,
       detailRetentionMinutes: env.TRACKING_DETAIL_RETENTION_MINUTES ?? 60,
+      stopDwellSeconds: env.ETA_STOP_DWELL_SECONDS ?? 20,
     },
     queue: { lockSeconds: env.QUEUE_LOCK_SECONDS ?? 15, stalledCheckSeconds: env.QUEUE_STALLED_CHECK_SECONDS ?? 5 },
     worker: { concurrency: env.WORKER_CONCURRENCY ?? 4, reconcileSeconds: env.RECONCILE_SECONDS ?? 30 },

@@ -113,6 +113,12 @@ export class EnvironmentVariables {
   TRACKING_MAX_MINUTES?: number;
 
   @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(600)
+  ETA_STOP_DWELL_SECONDS?: number;
+
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(1000)

@@ -3,6 +3,7 @@ import {
   EARTH_RADIUS_M,
   haversineMeters,
   pointAtDistance,
+  projectNearHint,
   projectOntoRoute,
   segmentIndexAt,
   stopOffsets,
@@ -115,5 +116,32 @@ describe('stopOffsets', () => {
     const route = buildRoute([a, b, c, b, a]);
     const offsets = stopOffsets(route, [a, b, c, b, a]);
     expect(offsets.map((o) => Math.round(o / MILLI_DEGREE))).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('projectNearHint', () => {
+  // Up the meridian and back down it 0.0002° (about 18 m) east: every point of the avenue is near both legs.
+  const outAndBack = buildRoute([
+    [0, 0],
+    [0, 0.002],
+    [0.0002, 0.002],
+    [0.0002, 0],
+  ]);
+  const across = 0.0002 * MILLI_DEGREE * 1000;
+
+  it('with no hint, takes the earliest of two passes near the point', () => {
+    const p = projectNearHint(outAndBack, [0.0001, 0.0005]);
+    expect(p.along).toBeCloseTo(MILLI_DEGREE / 2, 0);
+  });
+
+  it('with a hint past the turn, takes the later pass', () => {
+    const p = projectNearHint(outAndBack, [0.0001, 0.0005], 2 * MILLI_DEGREE + across);
+    expect(p.along).toBeCloseTo(2 * MILLI_DEGREE + across + 1.5 * MILLI_DEGREE, 0);
+  });
+
+  it('takes the nearest stretch, not the end of the one before it, just past a corner', () => {
+    const p = projectNearHint(northward, [0, 0.00103], MILLI_DEGREE - 5);
+    expect(p.along).toBeCloseTo(1.03 * MILLI_DEGREE, 0);
+    expect(p.distanceToRoute).toBeCloseTo(0, 3);
   });
 });

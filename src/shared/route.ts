@@ -74,18 +74,9 @@ export interface RouteProjection {
 export function projectOntoRoute(route: Route, point: LonLat, fromDistance = 0): RouteProjection {
   let best: RouteProjection = { distanceToRoute: Infinity, along: 0 };
   for (let i = segmentIndexAt(route, fromDistance); i < route.points.length - 1; i++) {
-    const [a, b] = [route.points[i], route.points[i + 1]];
-    const kx = Math.cos(a[1] * RAD) * METERS_PER_DEGREE;
-    const bx = (b[0] - a[0]) * kx;
-    const by = (b[1] - a[1]) * METERS_PER_DEGREE;
-    const px = (point[0] - a[0]) * kx;
-    const py = (point[1] - a[1]) * METERS_PER_DEGREE;
-    const len2 = bx * bx + by * by;
-    const f = len2 > 0 ? Math.min(1, Math.max(0, (px * bx + py * by) / len2)) : 0;
-    const distanceToRoute = Math.hypot(px - f * bx, py - f * by);
-    if (distanceToRoute < best.distanceToRoute) {
-      const segment = route.cumulative[i + 1] - route.cumulative[i];
-      best = { distanceToRoute, along: Math.max(fromDistance, route.cumulative[i] + f * segment) };
+    const projection = projectOntoSegment(route, i, point);
+    if (projection.distanceToRoute < best.distanceToRoute) {
+      best = { distanceToRoute: projection.distanceToRoute, along: Math.max(fromDistance, projection.along) };
     }
   }
   return best;
@@ -100,4 +91,60 @@ export function stopOffsets(route: Route, stops: LonLat[]): number[] {
     offsets.push(from);
   }
   return offsets;
+}
+
+/** Two stretches of route closer to a point than this apart in distance are equally plausible for it... */
+const AMBIGUOUS_WITHIN_M = 30;
+/** ...when they lie at least this far apart along the route; nearer than that they are one place. */
+const SEPARATE_PASSES_M = 100;
+
+/**
+ * Nearest point of the route to `point`, for a route that may pass the same place twice (out and back on
+ * one avenue, a loop). Each pass near the point (a stretch nearer than any other within SEPARATE_PASSES_M
+ * along the route) that is about as near as the nearest one is a candidate; the one chosen is the nearest
+ * along the route to `hint` (where the caller last knew the bus to be; a candidate behind it counts four
+ * times its distance), or, with no hint, the earliest: a bus first seen where the route doubles back is
+ * taken to be on its first pass until its movement says otherwise.
+ */
+export function projectNearHint(route: Route, point: LonLat, hint?: number): RouteProjection {
+  const projections: RouteProjection[] = [];
+  let nearest = Infinity;
+  for (let i = 0; i < route.points.length - 1; i++) {
+    const projection = projectOntoSegment(route, i, point);
+    nearest = Math.min(nearest, projection.distanceToRoute);
+    projections.push(projection);
+  }
+  const passes = projections.filter(
+    (p) =>
+      p.distanceToRoute <= nearest + AMBIGUOUS_WITHIN_M &&
+      !projections.some(
+        (q) => q.distanceToRoute < p.distanceToRoute && Math.abs(q.along - p.along) < SEPARATE_PASSES_M,
+      ),
+  );
+  let best: RouteProjection | undefined;
+  for (const candidate of passes) {
+    const better =
+      best === undefined ||
+      (hint === undefined ? candidate.along < best.along : awayFrom(hint, candidate) < awayFrom(hint, best));
+    if (better) best = candidate;
+  }
+  return best ?? { distanceToRoute: Infinity, along: 0 };
+}
+
+/** How far a projection is from the hint, a step back counting four times a step on: buses do not reverse. */
+function awayFrom(hint: number, projection: RouteProjection): number {
+  return projection.along >= hint ? projection.along - hint : 4 * (hint - projection.along);
+}
+
+function projectOntoSegment(route: Route, i: number, point: LonLat): RouteProjection {
+  const [a, b] = [route.points[i], route.points[i + 1]];
+  const kx = Math.cos(a[1] * RAD) * METERS_PER_DEGREE;
+  const bx = (b[0] - a[0]) * kx;
+  const by = (b[1] - a[1]) * METERS_PER_DEGREE;
+  const px = (point[0] - a[0]) * kx;
+  const py = (point[1] - a[1]) * METERS_PER_DEGREE;
+  const len2 = bx * bx + by * by;
+  const f = len2 > 0 ? Math.min(1, Math.max(0, (px * bx + py * by) / len2)) : 0;
+  const segment = route.cumulative[i + 1] - route.cumulative[i];
+  return { distanceToRoute: Math.hypot(px - f * bx, py - f * by), along: route.cumulative[i] + f * segment };
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, MoreThanOrEqual, QueryFailedError } from 'typeorm';
+import { DataSource, MoreThanOrEqual, Not, QueryFailedError } from 'typeorm';
 import { CatalogService } from '../buses/catalog.service';
 import { BusTracking } from '../buses/entities/bus-tracking.entity';
 import { AppConfig } from '../config/app-config';
@@ -117,7 +117,10 @@ export class TrackingService {
     return tracking;
   }
 
-  /** The dashboard: buses seen in the last five minutes, nearest first; passed ones only on request. */
+  /**
+   * The dashboard: buses seen in the last five minutes, nearest first; those that passed, and those whose
+   * variant does not serve the stop, only on request.
+   */
   async buses(id: string, includePassed: boolean): Promise<{ tracking: Tracking; buses: BusTracking[]; now: Date }> {
     const tracking = await this.get(id);
     const now = this.clock.now();
@@ -125,7 +128,7 @@ export class TrackingService {
       where: {
         trackingId: id,
         lastSeenAt: MoreThanOrEqual(new Date(now.getTime() - DASHBOARD_WINDOW_MS)),
-        ...(includePassed ? {} : { passed: false }),
+        ...(includePassed ? {} : { passed: false, status: Not('not_coming') }),
       },
       order: { distanceMeters: 'ASC', id: 'ASC' },
     });

@@ -1,6 +1,7 @@
 import { BusReport } from '../stm/stm.types';
-import { applyReports, busKey, BusState, BusUpdate, MAX_MISSING_POLLS, MAX_POSITIONS } from './bus-update';
+import { applyReports, busKey, BusState, BusUpdate, MAX_MISSING_POLLS, MAX_POSITIONS, ROAD_FACTOR } from './bus-update';
 import { haversineMeters, LatLon } from './geo';
+import { buildVariantPath } from './along-route';
 
 const METERS_PER_DEGREE_LAT = (6_371_000 * Math.PI) / 180; // ≈ 111,194.93
 const STOP: LatLon = { latitude: -34.9, longitude: -56.16 };
@@ -85,8 +86,8 @@ describe('applyReports', () => {
       lastSeenAt: at(3),
       lastFixAt: at(0),
     });
-    expect(bus.distanceMeters).toBeCloseTo(500, 3);
-    expect(bus.distanceMeters).toBe(haversineMeters(STOP, r));
+    expect(bus.distanceMeters).toBeCloseTo(500 * ROAD_FACTOR, 3);
+    expect(bus.distanceMeters).toBe(haversineMeters(STOP, r) * ROAD_FACTOR);
     expect(bus.history).toHaveLength(1);
     expect(bus.history[0]).toMatchObject({ latitude: r.latitude, longitude: r.longitude, fixAt: at(0) });
     expect(update.newFixes).toHaveLength(1);
@@ -132,7 +133,7 @@ describe('applyReports', () => {
     const bus = t.bus(19)!;
     expect(bus.history.map((f) => f.fixAt)).toEqual([at(0), at(15)]);
     expect(bus.history[1].distanceMeters).toBeCloseTo(650, 3);
-    expect(bus.distanceMeters).toBeCloseTo(650, 3);
+    expect(bus.distanceMeters).toBeCloseTo(650 * ROAD_FACTOR, 3);
     expect(bus.latitude).toBe(r.latitude);
     expect(bus.lastFixAt).toEqual(at(15));
     // 150 m in 15 s: 36 km/h from the history.
@@ -175,7 +176,7 @@ describe('applyReports', () => {
     expect(update.newFixes).toHaveLength(1);
     expect(update.newFixes[0].fix.fixAt).toEqual(at(15));
     expect(update.kept[0].history.map((f) => f.fixAt)).toEqual([at(15)]);
-    expect(update.kept[0].distanceMeters).toBeCloseTo(800, 3);
+    expect(update.kept[0].distanceMeters).toBeCloseTo(800 * ROAD_FACTOR, 3);
   });
 
   it('treats the same bus number of two companies as two buses', () => {
@@ -183,8 +184,8 @@ describe('applyReports', () => {
     const update = t.poll([report(19, 0, 900), report(19, 0, 400, { company: 'COETC' })], 1);
     expect(update.kept).toHaveLength(2);
     expect(update.newFixes).toHaveLength(2);
-    expect(t.bus(19, 'CUTCSA')!.distanceMeters).toBeCloseTo(900, 3);
-    expect(t.bus(19, 'COETC')!.distanceMeters).toBeCloseTo(400, 3);
+    expect(t.bus(19, 'CUTCSA')!.distanceMeters).toBeCloseTo(900 * ROAD_FACTOR, 3);
+    expect(t.bus(19, 'COETC')!.distanceMeters).toBeCloseTo(400 * ROAD_FACTOR, 3);
 
     // Only the COETC bus reports again: the CUTCSA one is the one missing.
     t.poll([report(19, 15, 300, { company: 'COETC' })], 16);
@@ -256,7 +257,7 @@ describe('applyReports', () => {
       passed: false,
       status: 'calculating',
     });
-    expect(bus.distanceMeters).toBeCloseTo(3000, 3);
+    expect(bus.distanceMeters).toBeCloseTo(3000 * ROAD_FACTOR, 3);
   });
 
   it('gives an ETA from the 3rd approaching fix on, and the status follows the distance', () => {
@@ -270,8 +271,9 @@ describe('applyReports', () => {
       [1400, 'on_the_way'],
       [1250, 'on_the_way'],
       [1100, 'on_the_way'],
-      [950, 'approaching'],
-      [800, 'approaching'],
+      // The label goes by the road distance: the straight line times ROAD_FACTOR where no route is known.
+      [950, 'on_the_way'],
+      [800, 'on_the_way'],
       [650, 'approaching'],
       [500, 'approaching'],
       [350, 'approaching'],
@@ -281,7 +283,7 @@ describe('applyReports', () => {
     expected.forEach(([distance, status], i) => {
       t.poll([report(19, i * 15, distance)], i * 15 + 2);
       const bus = t.bus(19)!;
-      expect(bus.distanceMeters).toBeCloseTo(distance, 3);
+      expect(bus.distanceMeters).toBeCloseTo(distance * ROAD_FACTOR, 3);
       expect(bus.status).toBe(status);
       if (i < 2) {
         expect(bus.etaSeconds).toBeNull();
@@ -306,7 +308,7 @@ describe('applyReports', () => {
     const bus = t.bus(19)!;
     expect(bus.status).toBe('passed');
     expect(bus.etaSeconds).toBeNull();
-    expect(bus.distanceMeters).toBeCloseTo(400, 3);
+    expect(bus.distanceMeters).toBeCloseTo(400 * ROAD_FACTOR, 3);
   });
 
   it('does not call a bus passed after only four fixes moving away', () => {
@@ -333,5 +335,49 @@ describe('applyReports', () => {
     const snapshot = JSON.stringify(before);
     applyReports(before, [report(19, 15, 700)], STOP, at(16));
     expect(JSON.stringify(before)).toBe(snapshot);
+  });
+});
+
+describe('applyReports with a known route', () => {
+  // Variant 4426 runs due north through five stops 300 m apart; the tracked stop (id 3) is the middle one.
+  // Reports give positions north of STOP, so a bus at -600 m is at the route's start.
+  const stops = [1, 2, 3, 4, 5].map((id) => ({
+    id,
+    latitude: STOP.latitude + ((id - 3) * 300) / METERS_PER_DEGREE_LAT,
+    longitude: STOP.longitude,
+  }));
+  const path = buildVariantPath(4426, stops)!;
+  const routes = { stopId: 3, dwellSeconds: 20, pathOf: (v: number) => (v === 4426 ? path : undefined) };
+  const poll = (state: BusState[], reports: BusReport[], nowSeconds: number) =>
+    applyReports(state, reports, STOP, at(nowSeconds), routes).kept;
+
+  it('measures distance along the route, gives an ETA from the 2nd fix, and marks passed on the first fix past', () => {
+    let state = poll([], [report(19, 0, -500)], 2);
+    expect(state[0].distanceMeters).toBeCloseTo(500, 0);
+    expect(state[0].etaSeconds).toBeNull();
+    state = poll(state, [report(19, 15, -400)], 17);
+    expect(state[0].distanceMeters).toBeCloseTo(400, 0);
+    expect(state[0].etaSeconds).toBeGreaterThan(0);
+    expect(state[0].speedKmh).toBeCloseTo(24, 3);
+    const first = state[0].etaSeconds!;
+    state = poll(state, [report(19, 30, -250)], 32);
+    expect(state[0].etaSeconds).toBeLessThan(first);
+    state = poll(state, [report(19, 45, 40)], 47);
+    expect(state[0]).toMatchObject({ passed: true, status: 'passed', etaSeconds: null, distanceMeters: 0 });
+  });
+
+  it('says a bus of a variant that does not serve the stop is not coming', () => {
+    const other = { ...routes, pathOf: () => buildVariantPath(9, [stops[3], stops[4]])! };
+    const state = applyReports([], [report(19, 0, -500)], STOP, at(2), other).kept;
+    expect(state[0]).toMatchObject({ status: 'not_coming', etaSeconds: null, passed: false });
+  });
+
+  it('gives no ETA from a fix older than 90 s', () => {
+    let state = poll([], [report(19, 0, -500)], 2);
+    state = poll(state, [report(19, 15, -400)], 17);
+    expect(state[0].etaSeconds).not.toBeNull();
+    // The feed keeps sending the same fix: 91 s later it is stale.
+    state = poll(state, [report(19, 15, -400)], 15 + 91);
+    expect(state[0].etaSeconds).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { BusStatus } from '../entities/bus-tracking.entity';
 import { BusReport } from '../stm/stm.types';
-import { busStatus, etaSeconds, Fix, hasPassed, speedKmh } from './bus-metrics';
+import { estimateAlongRoute, VariantPath, type AlongRouteSettings } from './along-route';
+import { busStatus, etaSeconds, Fix, hasPassed, speedKmh, STALE_AFTER_SECONDS } from './bus-metrics';
 import { haversineMeters, LatLon } from './geo';
 
 /** Positions kept per bus (SPEC §3.4). */
@@ -45,6 +46,19 @@ export interface BusUpdate {
 export const busKey = (b: { company: string; busId: number }): string => `${b.company}#${b.busId}`;
 
 /**
+ * Streets are not straight: where no route is known, the distance shown is the straight line times this
+ * (a usual detour factor for a city grid). The straight-line ETA is a ratio of two distances and does not
+ * change with it.
+ */
+export const ROAD_FACTOR = 1.3;
+
+/** What the tick knows about routes: the tracked stop, and the path of every variant whose sequence is known. */
+export interface RouteContext extends AlongRouteSettings {
+  stopId: number;
+  pathOf(variantId: number): VariantPath | undefined;
+}
+
+/**
  * One poll's worth of state change for a tracking (SPEC §3.3 steps 3–4): add a fix when its API
  * timestamp is new, keep the last 30, recompute speed, passed and ETA; count misses and drop buses
  * missing three times. Pure: the caller loads and stores.
@@ -54,6 +68,7 @@ export function applyReports(
   reports: readonly BusReport[],
   stop: LatLon,
   now: Date,
+  routes?: RouteContext,
 ): BusUpdate {
   const latest = new Map<string, BusReport>();
   for (const r of reports) {
@@ -85,7 +100,7 @@ export function applyReports(
       Object.assign(bus, { latitude: fix.latitude, longitude: fix.longitude, distanceMeters, lastFixAt: fix.fixAt });
       update.newFixes.push({ bus, fix });
     }
-    recompute(bus);
+    recompute(bus, stop, now, routes);
     update.kept.push(bus);
   }
 
@@ -119,9 +134,30 @@ function firstSight(report: BusReport, now: Date): BusState {
   };
 }
 
-function recompute(bus: BusState): void {
-  bus.passed = hasPassed(bus.history);
-  bus.speedKmh = speedKmh(bus.history);
-  bus.etaSeconds = etaSeconds(bus.history, bus.passed);
-  bus.status = busStatus(bus.distanceMeters, bus.passed, bus.etaSeconds);
+/**
+ * Distance, speed, passed, ETA and label from the bus's fixes: along its variant's route where the path
+ * is known and places the bus, by the seed's straight-line rules otherwise. The ETA counts from the newest
+ * fix, and none is given from a fix older than STALE_AFTER_SECONDS.
+ */
+function recompute(bus: BusState, stop: LatLon, now: Date, routes?: RouteContext): void {
+  const fresh = now.getTime() - bus.lastFixAt.getTime() <= STALE_AFTER_SECONDS * 1000;
+  const path = routes?.pathOf(bus.variantId);
+  const estimate = path && routes ? estimateAlongRoute(path, routes.stopId, bus.history, routes) : null;
+  if (estimate?.kind === 'not-serving') {
+    // Its variant does not call at this stop (the other direction, a short run): it is not coming.
+    Object.assign(bus, { passed: false, speedKmh: speedKmh(bus.history), etaSeconds: null, status: 'not_coming' });
+    bus.distanceMeters = haversineMeters(stop, bus) * ROAD_FACTOR;
+  } else if (estimate) {
+    bus.passed = estimate.passed;
+    bus.distanceMeters = estimate.remainingMeters;
+    bus.speedKmh = estimate.speedKmh;
+    bus.etaSeconds = fresh ? estimate.etaSeconds : null;
+    bus.status = estimate.atTerminus ? 'at_terminus' : busStatus(bus.distanceMeters, bus.passed, bus.etaSeconds);
+  } else {
+    bus.passed = hasPassed(bus.history);
+    bus.distanceMeters = haversineMeters(stop, bus) * ROAD_FACTOR;
+    bus.speedKmh = speedKmh(bus.history);
+    bus.etaSeconds = fresh ? etaSeconds(bus.history, bus.passed) : null;
+    bus.status = busStatus(bus.distanceMeters, bus.passed, bus.etaSeconds);
+  }
 }

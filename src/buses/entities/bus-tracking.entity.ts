@@ -1,6 +1,17 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const BUS_STATUSES = ['arriving', 'very_close', 'approaching', 'on_the_way', 'passed', 'calculating'] as const;
+export const BUS_STATUSES = [
+  'arriving',
+  'very_close',
+  'approaching',
+  'on_the_way',
+  'passed',
+  'calculating',
+  // Not yet under way: waiting at the first stop of its route.
+  'at_terminus',
+  // On a variant that does not serve the tracked stop (the other direction, a short run).
+  'not_coming',
+] as const;
 export type BusStatus = (typeof BUS_STATUSES)[number];
 
 /** One bus as seen from one tracking's stop: where it is, how fast it closes in, when it arrives. */

@@ -19,7 +19,10 @@ export class ListTrackingsQuery {
 }
 
 export class BusesQuery {
-  @ApiPropertyOptional({ description: 'also list buses that already passed the stop', default: false })
+  @ApiPropertyOptional({
+    description: 'also list buses that already passed the stop, and buses whose variant does not serve it',
+    default: false,
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'includePassed must be true or false' })
   includePassed?: 'true' | 'false';

@@ -35,10 +35,23 @@ export class BusResponse {
   @ApiProperty({ example: '147' }) line: string;
   @ApiProperty() variantId: number;
   @ApiProperty() destination: string;
-  @ApiProperty({ description: 'straight-line distance to the stop, metres' }) distanceMeters: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'speed from the position history, km/h' })
+  @ApiProperty({
+    description:
+      "metres to the stop along the route where the variant's stop sequence is known, else the straight line times 1.3",
+  })
+  distanceMeters: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'speed from the position history (along the route where known), km/h',
+  })
   speedKmh: number | null;
-  @ApiProperty({ nullable: true, type: Number }) etaSeconds: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'seconds until the bus reaches the stop, counted from its last fix; null when stale or unknown',
+  })
+  etaSeconds: number | null;
   @ApiProperty({ nullable: true, type: Number }) etaMinutes: number | null;
   @ApiProperty({ enum: BUS_STATUSES }) status: BusStatus;
   @ApiProperty() passed: boolean;

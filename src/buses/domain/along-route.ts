@@ -1,0 +1,163 @@
+import { buildRoute, projectNearHint, type Route } from '../../shared/route';
+import type { Fix } from './bus-metrics';
+
+/**
+ * Where a bus is along its variant's route, and what follows from it: distance to the stop along the
+ * streets it will drive, speed from its progress along the route, whether it is past the stop, and when it
+ * will get there. Used wherever the variant's stop sequence is known; the seed's straight-line rules remain
+ * the fallback for the rest of the network.
+ */
+
+/** A variant's path: the polyline through its stops, in route order (the catalogue has no street shapes). */
+export interface VariantPath {
+  variantId: number;
+  route: Route;
+  stopIds: number[];
+  /** Metres along the route of each stop; the route runs through the stops, so these are its vertices. */
+  offsets: number[];
+}
+
+export interface PathStop {
+  id: number;
+  latitude: number;
+  longitude: number;
+}
+
+export interface AlongRouteSettings {
+  /** Time a bus spends at each stop it serves before the tracked one. */
+  dwellSeconds: number;
+}
+
+export const DEFAULT_ALONG_ROUTE_SETTINGS: AlongRouteSettings = { dwellSeconds: 20 };
+
+/** GPS scatters a few metres; a bus this far past the stop along the route has left it. */
+export const PASS_MARGIN_M = 25;
+/** A fix farther than this from every stretch of the route is not on it (detour, bad fix): not projected. */
+export const OFF_ROUTE_M = 250;
+/** Speed shown to the rider: progress over about the last two minutes. */
+const SPEED_WINDOW_MS = 120_000;
+/** ETA: progress over up to the last ten minutes, so that one stop or one red light does not swing it. */
+const ETA_WINDOW_MS = 600_000;
+/**
+ * Running speed (between stops, dwell excluded) assumed before a bus has shown its own, and how many
+ * seconds of observation that assumption weighs: a bus seen for one minute is judged half on its own pace.
+ */
+const PRIOR_RUNNING_MPS = 25 / 3.6;
+const PRIOR_WEIGHT_S = 60;
+/** Within this of the route's first stop and not moving: waiting at its terminus, not yet on its way. */
+const TERMINUS_ZONE_M = 40;
+const STILL_M = 10;
+
+export function buildVariantPath(variantId: number, stops: readonly PathStop[]): VariantPath | null {
+  if (stops.length < 2) return null;
+  const route = buildRoute(stops.map((s) => [s.longitude, s.latitude]));
+  return { variantId, route, stopIds: stops.map((s) => s.id), offsets: route.cumulative };
+}
+
+export interface AlongFix {
+  at: number;
+  along: number;
+}
+
+/**
+ * The fixes' positions along the route, in time order. Each fix is projected near the previous one, so
+ * a route that passes a corner twice resolves to the pass the bus is on. A bus does not reverse: a fix
+ * that lands behind the previous one is GPS scatter and counts as no progress. Null when the newest fix is
+ * off the route (the path says nothing about where that bus is now).
+ */
+export function alongSeries(path: VariantPath, fixes: readonly Fix[]): AlongFix[] | null {
+  const series: AlongFix[] = [];
+  let hint: number | undefined;
+  let newestOnRoute = false;
+  for (const fix of fixes) {
+    const projection = projectNearHint(path.route, [fix.longitude, fix.latitude], hint);
+    newestOnRoute = projection.distanceToRoute <= OFF_ROUTE_M;
+    if (!newestOnRoute) continue;
+    const along = hint === undefined ? projection.along : Math.max(hint, projection.along);
+    series.push({ at: fix.fixAt.getTime(), along });
+    hint = along;
+  }
+  return newestOnRoute && series.length ? series : null;
+}
+
+/** Metres per second of along-route progress over the fixes of the last `windowMs`; null under two fixes. */
+export function alongSpeedMps(series: readonly AlongFix[], windowMs = SPEED_WINDOW_MS): number | null {
+  const last = series[series.length - 1];
+  const first = series.find((f) => last.at - f.at <= windowMs) ?? last;
+  const seconds = (last.at - first.at) / 1000;
+  return seconds > 0 ? (last.along - first.along) / seconds : null;
+}
+
+export type AlongRouteEstimate =
+  | { kind: 'not-serving' }
+  | {
+      kind: 'on-route';
+      /** Metres along the route, now. */
+      along: number;
+      passed: boolean;
+      /** Metres along the route to the stop; 0 once passed. */
+      remainingMeters: number;
+      speedKmh: number | null;
+      /** Seconds from the newest fix until the bus reaches the stop; null when passed or not under way. */
+      etaSeconds: number | null;
+      /** At the route's first stop and not moving: not yet started toward the stop. */
+      atTerminus: boolean;
+    };
+
+/**
+ * Everything the tracker says about a bus of a variant with a known path, from its fixes (time order).
+ * Null when the path cannot place the bus (its newest fix is off the route): use the straight-line rules.
+ */
+export function estimateAlongRoute(
+  path: VariantPath,
+  stopId: number,
+  fixes: readonly Fix[],
+  settings: AlongRouteSettings = DEFAULT_ALONG_ROUTE_SETTINGS,
+): AlongRouteEstimate | null {
+  const visits = path.offsets.filter((_, i) => path.stopIds[i] === stopId);
+  if (!visits.length) return { kind: 'not-serving' };
+  const series = alongSeries(path, fixes);
+  if (!series) return null;
+  const { along } = series[series.length - 1];
+  // A variant can serve the stop twice (a loop): the visit that matters is the next one not yet passed.
+  const target = visits.find((offset) => along <= offset + PASS_MARGIN_M);
+  const passed = target === undefined;
+  const speed = alongSpeedMps(series);
+  const speedKmh = speed === null ? null : speed * 3.6;
+  const remainingMeters = passed ? 0 : Math.max(0, target - along);
+  const atTerminus = !passed && along <= TERMINUS_ZONE_M && remainingMeters > PASS_MARGIN_M && !moving(series);
+  const etaSeconds =
+    passed || atTerminus || series.length < 2 ? null : travelSeconds(path, series, target, settings.dwellSeconds);
+  return { kind: 'on-route', along, passed, remainingMeters, speedKmh, etaSeconds, atTerminus };
+}
+
+function moving(series: readonly AlongFix[]): boolean {
+  if (series.length < 2) return false;
+  return series[series.length - 1].along - series[series.length - 2].along > STILL_M;
+}
+
+/**
+ * Seconds from the newest fix to the stop at offset `target`: the remaining distance at the bus's running
+ * speed, plus a dwell at every stop it serves on the way. The running speed is its progress over the last
+ * minutes with the dwell at the stops it passed taken out, blended with a typical city bus's speed while
+ * there is little to go on.
+ */
+export function travelSeconds(
+  path: VariantPath,
+  series: readonly AlongFix[],
+  target: number,
+  dwellSeconds: number,
+): number {
+  const last = series[series.length - 1];
+  const first = series.find((f) => last.at - f.at <= ETA_WINDOW_MS) ?? last;
+  const elapsed = (last.at - first.at) / 1000;
+  const progress = last.along - first.along;
+  // Stops left behind within the window: the bus dwelt at each of them.
+  const stopsPassed = path.offsets.filter(
+    (o) => o > first.along + PASS_MARGIN_M && o < last.along - PASS_MARGIN_M,
+  ).length;
+  const running = Math.max(elapsed - stopsPassed * dwellSeconds, elapsed * 0.3);
+  const speed = (progress + PRIOR_RUNNING_MPS * PRIOR_WEIGHT_S) / (running + PRIOR_WEIGHT_S);
+  const stopsAhead = path.offsets.filter((o) => o > last.along + PASS_MARGIN_M && o < target - 1).length;
+  return Math.max(0, target - last.along) / speed + stopsAhead * dwellSeconds;
+}
