@@ -1,11 +1,14 @@
 import type { MontevideoData, RawLineVariant } from '../shared/montevideo-data';
 import { between, hashSeed, intBetween, shuffleInPlace, streamFor } from './prng';
 import { buildRoute, type LonLat, type Route } from '../shared/route';
-import { buildTripProfile, segmentBaseSpeedsKmh, type TripProfile } from './trip-profile';
+import { RUSH_HOUR_FACTOR, TERMINUS_WAIT_MS, TURNAROUND_SLACK_MS } from './schedule';
+import { MAX_CRUISE_KMH, MIN_CRUISE_KMH, segmentBaseSpeedsKmh } from './trip-profile';
+import type { Trip } from './trips';
 
 /**
  * The simulated fleet, built once from the catalogue and the seed: which variants run, their geometry,
- * how many buses each has, and each bus's identity and timetable. Nothing here changes afterwards.
+ * how many buses each has, and each bus's identity and cycle. Nothing here changes afterwards, except the
+ * per-bus cache of trips (see trips.ts), which only remembers what can be recomputed.
  */
 
 /** Montevideo's operators; CUTCSA runs most of the network. */
@@ -17,17 +20,32 @@ const COMPANIES: { name: string; share: number }[] = [
 ];
 
 // Salts keep the random streams of different decisions apart even when their other keys coincide.
-export const Salt = { Company: 1, Variant: 2, Bus: 3, BusIds: 4, Report: 5, Noise: 6 } as const;
+// 3 drew the one timetable each bus used to repeat, before trips had their own: retired, not reused.
+export const Salt = {
+  Company: 1,
+  Variant: 2,
+  BusIds: 4,
+  Report: 5,
+  Noise: 6,
+  Trip: 7,
+  ShortTurn: 8,
+  Lag: 9,
+  Dropout: 10,
+} as const;
+
+/** Trips remembered per bus: the current one, the next, and a few a caller is likely to ask again. */
+export const TRIPS_CACHED_PER_BUS = 4;
 
 export interface SimBus {
   index: number;
   company: string;
   busId: number;
-  profile: TripProfile;
-  /** Epoch ms, within [0, cycleMs), of one trip start; the others are whole cycles away. */
+  /** Epoch ms, within [0, cycleMs), of trip 0's start; trip k starts k whole cycles later (k may be negative). */
   firstDeparture: number;
   /** The bus reports at epoch ms ≡ reportPhaseMs (mod the report interval); whole seconds. */
   reportPhaseMs: number;
+  /** Trip k → its timetable, at most TRIPS_CACHED_PER_BUS of them: a cache, filled by trips.ts. */
+  trips: Map<number, Trip>;
 }
 
 export interface SimVariant {
@@ -40,6 +58,8 @@ export interface SimVariant {
   route: Route;
   /** Metres along the route of each stop. */
   offsets: number[];
+  /** Typical cruise speed on each segment (km/h) before time of day and the bus's own pace. */
+  baseSpeedsKmh: number[];
   /** Every bus repeats its trip with this period; buses are spread evenly over it. */
   cycleMs: number;
   buses: SimBus[];
@@ -57,6 +77,11 @@ function pickCompany(seed: number, lineId: number): string {
   }
   return COMPANIES[0].name;
 }
+
+/** The slowest pace buildTripProfile gives a trip (its temperament). */
+const SLOW_PACE = 0.9;
+/** Room for unlucky dwells and holds on top of the average ones (a couple of standard deviations). */
+const PEAK_MARGIN_MS = 120_000;
 
 function buildVariant(
   seed: number,
@@ -76,29 +101,48 @@ function buildVariant(
   const layoverMs = between(random, 3, 6) * 60_000;
   const phase = random();
 
-  // Typical trip: cruise at the base speeds, 20 s per stop, a quarter of the segments held ~25 s.
-  let typicalMs = 0;
-  for (let k = 0; k < baseSpeeds.length; k++) {
-    typicalMs += ((offsets[k + 1] - offsets[k]) / (baseSpeeds[k] / 3.6)) * 1000 + 20_000 + 0.25 * 25_000;
-  }
-  const count = Math.max(1, Math.round((typicalMs + layoverMs) / headwayMs));
-  const profiles = Array.from({ length: count }, (_, i) =>
-    buildTripProfile(offsets, baseSpeeds, streamFor(seed, Salt.Bus, record.lineVariantId, i)),
-  );
-  // The slowest bus still gets two minutes at the terminus, so no bus starts a trip before ending one.
-  const slowest = Math.max(...profiles.map((p) => p.duration));
-  const cycleMs = Math.ceil(Math.max(typicalMs + layoverMs, slowest + 120_000) / 1000) * 1000;
+  const typicalMs = expectedTripMs(offsets, baseSpeeds, 1);
+  // The cycle must fit a slow driver's peak-hour trip too, so middays and nights leave longer layovers;
+  // trips.ts squeezes the rare trip that still would not fit.
+  const slowPeakMs = expectedTripMs(offsets, baseSpeeds, RUSH_HOUR_FACTOR * SLOW_PACE) + PEAK_MARGIN_MS;
+  const turnaroundMs = TERMINUS_WAIT_MS + TURNAROUND_SLACK_MS;
+  const cycleMs = Math.ceil(Math.max(typicalMs + layoverMs, slowPeakMs + turnaroundMs) / 1000) * 1000;
+  // Sized for the peak: the line keeps its headway then, and has buses to spare off-peak.
+  const count = Math.max(1, Math.round(cycleMs / headwayMs));
   const company = pickCompany(seed, record.lineId);
-  const buses = profiles.map((profile, index) => ({
+  const buses = Array.from({ length: count }, (_, index): SimBus => ({
     index,
     company,
     busId: 0, // assigned once the whole fleet is known
-    profile,
     firstDeparture: Math.floor(((phase + index / count) % 1) * cycleMs),
     reportPhaseMs: intBetween(streamFor(seed, Salt.Report, record.lineVariantId, index), 0, 9) * 1000,
+    trips: new Map(),
   }));
   const stopIndex = new Map(stopIds.map((id, i) => [id, i]));
-  return { record, lineKey: lineKey(record.line), stopIds, stopIndex, route, offsets, cycleMs, buses };
+  return {
+    record,
+    lineKey: lineKey(record.line),
+    stopIds,
+    stopIndex,
+    route,
+    offsets,
+    baseSpeedsKmh: baseSpeeds,
+    cycleMs,
+    buses,
+  };
+}
+
+/**
+ * Average trip time at `factor` × the base speeds (clamped as buildTripProfile clamps them): 20 s per stop,
+ * a quarter of the segments held ~25 s.
+ */
+function expectedTripMs(offsets: number[], baseSpeedsKmh: number[], factor: number): number {
+  let ms = 0;
+  for (let k = 0; k < baseSpeedsKmh.length; k++) {
+    const kmh = Math.min(MAX_CRUISE_KMH, Math.max(MIN_CRUISE_KMH, baseSpeedsKmh[k] * factor));
+    ms += ((offsets[k + 1] - offsets[k]) / (kmh / 3.6)) * 1000 + 20_000 + 0.25 * 25_000;
+  }
+  return ms;
 }
 
 /** Bus numbers are unique per company (they repeat across companies, as in the real fleet). */

@@ -18,7 +18,7 @@ export interface Reply {
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly body: { error: string; message?: string; error_description?: string },
+    readonly body: { statusCode?: number; error: string; message?: string; error_description?: string },
   ) {
     super(body.message ?? body.error_description ?? body.error);
   }

@@ -1,3 +1,4 @@
+import { ARRIVALS_PATH } from './arrivals-route';
 import { activeFaults } from './faults';
 import { FAULTS_ADMIN_PATH } from './faults-admin';
 import { readSimulatorConfig, SimulatorConfigError, type SimulatorConfig } from './simulator-config';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const faults = activeFaults(running.faults());
   if (Object.keys(faults).length > 0) console.log(`STM simulator: injecting faults ${JSON.stringify(faults)}`);
   console.log(`STM simulator: fault injection at ${running.url}${FAULTS_ADMIN_PATH} (GET, PUT, DELETE; no auth)`);
+  console.log(`STM simulator: true arrivals at ${running.url}${ARRIVALS_PATH}?stopId=…&from=…&to=… (no auth)`);
 
   const shutdown = (signal: NodeJS.Signals): void => {
     console.log(`STM simulator: ${signal} received, closing`);

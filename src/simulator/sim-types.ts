@@ -1,4 +1,5 @@
 import type { GeoPoint } from '../shared/montevideo-data';
+import type { BusPhase } from './bus-state';
 
 /** One item of `GET /buses`, field for field and in the real API's order. */
 export interface SimVehicle {
@@ -64,4 +65,61 @@ export interface VehicleQuery {
   variantIds?: number[];
   /** Simulated epoch ms; default: now(). */
   at?: number;
+}
+
+/** What `arrivals()` looks for. */
+export interface ArrivalQuery {
+  /** Only visits to this stop; absent = every stop. */
+  stopId?: number;
+  /** Line names, compared trimmed and case-insensitively; empty or absent = every line. */
+  lines?: string[];
+  /** Simulated epoch ms, both inclusive; at most MAX_ARRIVALS_WINDOW_MS apart. */
+  from: number;
+  to: number;
+}
+
+/** Ground truth: one time a bus reached a stop it serves on that trip. Not part of the STM API. */
+export interface SimArrival {
+  busId: number;
+  company: string;
+  line: string;
+  lineVariantId: number;
+  stopId: number;
+  /** Position of the stop in the variant's sequence (a stop the variant passes twice has two). */
+  stopIndex: number;
+  /** Epoch ms at which the bus reached the stop. */
+  arrivedAt: number;
+  /** Epoch ms at which it left; equal to arrivedAt at the trip's last served stop. */
+  departedAt: number;
+}
+
+/** Identifies one bus: numbers repeat across companies. */
+export interface SimBusKey {
+  company: string;
+  busId: number;
+}
+
+/** A simulated bus, for tools and tests that want to ask about each one. */
+export interface SimBusInfo extends SimBusKey {
+  line: string;
+  lineVariantId: number;
+}
+
+/** Where a bus truly is at a moment, whatever the feed shows. For tests and evaluation, not the STM API. */
+export interface SimBusTruth extends SimBusInfo {
+  phase: BusPhase;
+  /** Absent from the feed when false. */
+  inService: boolean;
+  /** The trip it is on, or waits for (or runs empty towards): index k, start, and the stops it serves. */
+  tripIndex: number;
+  tripStart: number;
+  firstStop: number;
+  lastStop: number;
+  /** Metres along the variant's route. */
+  along: number;
+  speedMps: number;
+  /** Index of the last stop reached on the trip (the bus is at it, or just past it). */
+  stopIndex: number;
+  /** True position, without GPS noise. */
+  location: GeoPoint;
 }

@@ -232,6 +232,79 @@ describe('startSimulatorServer', () => {
     });
   });
 
+  describe('GET /_sim/arrivals', () => {
+    const AT = Date.UTC(2025, 10, 15, 16, 14, 7, 250);
+    const HOUR = 3_600_000;
+    const arrivals = async (query: string) => {
+      const res = await fetch(`${sim.url}/_sim/arrivals?${query}`);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+
+    it('answers the ground truth with ISO UTC times, without a token', async () => {
+      const from = new Date(AT - 2 * HOUR).toISOString();
+      const { status, body } = await arrivals(`stopId=3102&from=${from}&to=${AT}`);
+      expect(status).toBe(200);
+      expect(Object.keys(body)).toEqual(['arrivals']);
+      const items = body.arrivals as Record<string, unknown>[];
+      const truth = sim.simulator.arrivals({ stopId: 3102, from: AT - 2 * HOUR, to: AT });
+      expect(truth.length).toBeGreaterThan(5);
+      expect(items).toEqual(
+        truth.map((a) => ({
+          ...a,
+          arrivedAt: new Date(a.arrivedAt).toISOString(),
+          departedAt: new Date(a.departedAt).toISOString(),
+        })),
+      );
+      expect(Object.keys(items[0])).toEqual([
+        'busId',
+        'company',
+        'line',
+        'lineVariantId',
+        'stopId',
+        'stopIndex',
+        'arrivedAt',
+        'departedAt',
+      ]);
+      expect(items.every((i) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(String(i.arrivedAt)))).toBe(true);
+    });
+
+    it('reads local ISO times with an offset, filters by lines, and defaults to the last hour', async () => {
+      const local = (ms: number): string => new Date(ms - 3 * HOUR).toISOString().replace('Z', '-03:00');
+      const { body } = await arrivals(`stopId=3102&lines=144,%202&from=${local(AT - HOUR)}&to=${local(AT)}`);
+      const items = body.arrivals as { line: string; arrivedAt: string }[];
+      const truth = sim.simulator.arrivals({ stopId: 3102, lines: ['144', '2'], from: AT - HOUR, to: AT });
+      expect(items.map((i) => Date.parse(i.arrivedAt))).toEqual(truth.map((a) => a.arrivedAt));
+      expect(items.every((i) => i.line === '2' || i.line === '144')).toBe(true);
+
+      const before = Date.now();
+      const recent = (await arrivals('stopId=3102')).body.arrivals as { arrivedAt: string }[];
+      expect(recent.length).toBeGreaterThan(0);
+      for (const { arrivedAt } of recent) {
+        expect(Date.parse(arrivedAt)).toBeGreaterThanOrEqual(before - HOUR - 1_000);
+        expect(Date.parse(arrivedAt)).toBeLessThanOrEqual(Date.now());
+      }
+    });
+
+    it.each([
+      ['from after to', `stopId=3102&from=${AT}&to=${AT - 1}`, 'from'],
+      ['a window over 24 h', `stopId=3102&from=${AT - 25 * HOUR}&to=${AT}`, '24 h'],
+      ['an unreadable time', 'stopId=3102&from=yesterday', 'from'],
+      ['a time without an offset', 'stopId=3102&to=2025-11-15T13:14:07', 'to'],
+      ['a malformed stop id', 'stopId=abc', 'stopId'],
+    ])('answers 400 with statusCode, error and message for %s', async (_name, query, mentions) => {
+      const { status, body } = await arrivals(query);
+      expect(status).toBe(400);
+      expect(body).toEqual({ statusCode: 400, error: 'bad_request', message: expect.stringContaining(mentions) });
+    });
+
+    it('answers 404 for a stop that does not exist, and 405 to anything but GET', async () => {
+      const missing = await arrivals('stopId=999999');
+      expect(missing).toMatchObject({ status: 404, body: { statusCode: 404, error: 'not_found' } });
+      const post = await fetch(`${sim.url}/_sim/arrivals?stopId=3102`, { method: 'POST' });
+      expect(post.status).toBe(405);
+    });
+  });
+
   describe('other routes', () => {
     it('reports health without a token', async () => {
       const res = await fetch(`${sim.url}/health`);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { URL } from 'node:url';
 import { loadMontevideoData, type MontevideoData } from '../shared/montevideo-data';
+import { ARRIVALS_PATH, simArrivals } from './arrivals-route';
 import { BusSimulator } from './bus-simulator';
 import { FaultInjector } from './fault-injector';
 import type { FaultsPatch, SimulatorFaults } from './faults';
@@ -69,6 +70,8 @@ async function route(ctx: StmContext, req: IncomingMessage, url: URL, signal: Ab
     return { status: 200, body: { status: 'ok', simulator: true, seed, timeScale, simulatedLines } };
   }
   if (path === FAULTS_ADMIN_PATH) return faultsAdmin(ctx.faults, req);
+  // Ground truth for evaluating predictions; like the fault admin, outside the API and without a token.
+  if (path === ARRIVALS_PATH) return simArrivals(ctx.simulator, req, url.searchParams);
   if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) return apiRequest(ctx, req, url, signal);
   throw notFound(`no route ${method} ${path}`);
 }

@@ -1,5 +1,13 @@
 import { streamFor } from './prng';
-import { buildTripProfile, MAX_CRUISE_KMH, MIN_CRUISE_KMH, motionAt, segmentBaseSpeedsKmh } from './trip-profile';
+import {
+  buildTripProfile,
+  compressTripProfile,
+  MAX_CRUISE_KMH,
+  MIN_CRUISE_KMH,
+  motionAt,
+  segmentBaseSpeedsKmh,
+  type TripProfile,
+} from './trip-profile';
 
 const offsets = [0, 180, 520, 900, 1900, 2100];
 const base = segmentBaseSpeedsKmh(offsets, streamFor(1));
@@ -24,6 +32,8 @@ describe('buildTripProfile', () => {
       }
       expect(p.depart[last]).toBe(p.arrive[last]);
       expect(p.duration).toBe(p.arrive[last]);
+      // Whole milliseconds, so that arrivals are exact instants.
+      expect([...p.arrive, ...p.depart].every(Number.isInteger)).toBe(true);
     }
   });
 
@@ -65,5 +75,39 @@ describe('motionAt', () => {
     expect(during.speedMps).toBe(0);
     expect(during.along).toBeCloseTo(offsets[k] + p.holdAt[k], 6);
     expect(motionAt(p, offsets, holdStart + p.holdMs[k] + 1000).along).toBeGreaterThan(during.along);
+  });
+});
+
+describe('compressTripProfile', () => {
+  const slowest = profiles.reduce((a, b) => (a.duration > b.duration ? a : b));
+
+  it('leaves a trip that fits untouched', () => {
+    expect(compressTripProfile(slowest, offsets, slowest.duration)).toBe(slowest);
+  });
+
+  it('squeezes dwells, holds and travel in one proportion to fit the limit', () => {
+    const limit = Math.round(slowest.duration * 0.8);
+    const squeezed = compressTripProfile(slowest, offsets, limit);
+    expect(squeezed.duration).toBeLessThanOrEqual(limit);
+    expect(squeezed.duration).toBeGreaterThan(limit - 100);
+    for (let k = 0; k < offsets.length - 1; k++) {
+      const dwell = (p: TripProfile): number => p.depart[k] - p.arrive[k];
+      expect(dwell(squeezed)).toBeCloseTo(dwell(slowest) * 0.8, -1);
+      expect(squeezed.speed[k]).toBeCloseTo(slowest.speed[k] / 0.8, 0);
+      expect(squeezed.holdAt[k]).toBe(slowest.holdAt[k]);
+    }
+    expect([...squeezed.arrive, ...squeezed.depart].every(Number.isInteger)).toBe(true);
+  });
+
+  it('still moves the bus continuously from stop to stop', () => {
+    const squeezed = compressTripProfile(slowest, offsets, Math.round(slowest.duration * 0.7));
+    offsets.forEach((offset, k) => expect(motionAt(squeezed, offsets, squeezed.arrive[k]).along).toBe(offset));
+    let previous = 0;
+    for (let t = 0; t <= squeezed.duration + 500; t += 500) {
+      const { along } = motionAt(squeezed, offsets, t);
+      expect(along).toBeGreaterThanOrEqual(previous);
+      previous = along;
+    }
+    expect(previous).toBe(offsets[offsets.length - 1]);
   });
 });

@@ -15,7 +15,7 @@ export interface TripProfile {
   /** Metres after stop k where the bus is held by traffic on segment k, and for how long (0 = not held). */
   holdAt: number[];
   holdMs: number[];
-  /** arrive[last]: how long the trip takes. */
+  /** arrive[last]: how long the trip takes. All times are whole ms. */
   duration: number;
 }
 
@@ -45,8 +45,9 @@ export function segmentBaseSpeedsKmh(offsets: number[], random: () => number): n
 }
 
 /**
- * A bus's own trip: the variant's segment speeds scaled by a per-bus temperament and per-segment jitter,
- * 10–30 s at every stop, and a traffic hold on about a quarter of the segments.
+ * One trip of one bus: the segment speeds it is given (the variant's, already scaled for the time of day)
+ * times a pace for the whole trip and per-segment jitter, clamped to city cruise speeds; 10–30 s at every
+ * stop, and a traffic hold on about a quarter of the segments.
  */
 export function buildTripProfile(offsets: number[], baseSpeedsKmh: number[], random: () => number): TripProfile {
   const temperament = between(random, 0.9, 1.1);
@@ -66,11 +67,40 @@ export function buildTripProfile(offsets: number[], baseSpeedsKmh: number[], ran
     speed.push(v);
     holdAt.push(holdDistance);
     holdMs.push(hold);
-    arrive.push(depart[k] + (length / v) * 1000 + hold);
+    arrive.push(arrivalAfter(depart[k], length, v, hold));
   }
   const duration = arrive[arrive.length - 1];
   depart.push(duration);
   return { arrive, depart, speed, holdAt, holdMs, duration };
+}
+
+/** Whole ms, so that arrivals are exact epoch instants and motionAt agrees with them to the millisecond. */
+function arrivalAfter(departMs: number, length: number, speedMps: number, holdMs: number): number {
+  return round(departMs + (length / speedMps) * 1000 + holdMs);
+}
+
+/**
+ * The same trip squeezed to last at most `maxDuration`: dwells and holds shortened and cruise sped up in
+ * one proportion, so the bus keeps its rhythm. Only for the rare trip that would run into the next one;
+ * the cruise clamp no longer holds after it.
+ */
+export function compressTripProfile(profile: TripProfile, offsets: number[], maxDuration: number): TripProfile {
+  if (profile.duration <= maxDuration) return profile;
+  // Each arrival rounds by at most half a millisecond: leave room for that.
+  const f = max(1, maxDuration - offsets.length) / profile.duration;
+  const arrive = [0];
+  const depart: number[] = [];
+  const speed: number[] = [];
+  const holdMs: number[] = [];
+  for (let k = 0; k < offsets.length - 1; k++) {
+    depart.push(arrive[k] + round((profile.depart[k] - profile.arrive[k]) * f));
+    speed.push(profile.speed[k] / f);
+    holdMs.push(round(profile.holdMs[k] * f));
+    arrive.push(arrivalAfter(depart[k], offsets[k + 1] - offsets[k], speed[k], holdMs[k]));
+  }
+  const duration = arrive[arrive.length - 1];
+  depart.push(duration);
+  return { arrive, depart, speed, holdAt: [...profile.holdAt], holdMs, duration };
 }
 
 /** Where the bus is `elapsed` ms after its trip started (clamped to the trip). */

@@ -1,0 +1,44 @@
+import { MONTEVIDEO_OFFSET_MS } from './stm-time';
+
+/**
+ * How the timetable bends over the day, and the turnaround every trip must leave room for. Kept apart
+ * from the fleet and the trips so both can size themselves against the same numbers.
+ */
+
+/** After the last stop the bus stays there a moment, then reappears at the first stop for its next trip. */
+export const TERMINUS_WAIT_MS = 45_000;
+/** The least time a bus spends at the first stop before its next trip, however late it came in. */
+export const TURNAROUND_SLACK_MS = 60_000;
+
+/** Multipliers of cruise speed: Montevideo's peaks crawl, its nights run clear. */
+export const RUSH_HOUR_FACTOR = 0.8;
+export const NIGHT_FACTOR = 1.12;
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Local [from, to) hours of the morning and evening peaks, and of the night. */
+const RUSH_HOURS: [number, number][] = [
+  [7, 9.5],
+  [17, 19.5],
+];
+const NIGHT_STARTS = 22;
+const NIGHT_ENDS = 6;
+
+/** Hours since Montevideo midnight (UTC−3 all year, see stm-time.ts), fractional. */
+export function montevideoHourOfDay(epochMs: number): number {
+  const local = epochMs + MONTEVIDEO_OFFSET_MS;
+  return (((local % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
+}
+
+/** Speed multiplier for a trip that starts at epoch ms `epochMs`: 0.8 in the peaks, 1.12 at night, else 1. */
+export function trafficFactorAt(epochMs: number): number {
+  const hour = montevideoHourOfDay(epochMs);
+  if (RUSH_HOURS.some(([from, to]) => hour >= from && hour < to)) return RUSH_HOUR_FACTOR;
+  if (hour >= NIGHT_STARTS || hour < NIGHT_ENDS) return NIGHT_FACTOR;
+  return 1;
+}
+
+/** The longest a trip may take and still leave the terminus wait and the turnaround before the next one. */
+export function maxTripDurationMs(cycleMs: number): number {
+  return cycleMs - TERMINUS_WAIT_MS - TURNAROUND_SLACK_MS;
+}
