@@ -30,8 +30,8 @@ export function toBusResponse(b: BusTracking, now: Date): BusResponse {
   const dataAgeSeconds = Math.max(0, Math.round((now.getTime() - b.lastFixAt.getTime()) / 1000));
   const stale = dataAgeSeconds > STALE_AFTER_SECONDS;
   // The tracker's ETA counts from the bus's last fix: what is left of it now, and none from a stale fix.
-  const ageMs = now.getTime() - b.lastFixAt.getTime();
-  const eta = b.etaSeconds === null || stale ? null : Math.max(0, Math.round(b.etaSeconds - ageMs / 1000));
+  const ageSeconds = Math.max(0, (now.getTime() - b.lastFixAt.getTime()) / 1000);
+  const eta = b.etaSeconds === null || stale ? null : Math.max(0, Math.round(b.etaSeconds - ageSeconds));
   return {
     busId: b.busId,
     company: b.company,

@@ -201,8 +201,18 @@ describe('estimateAlongRoute', () => {
     const fast = estimate(straight, 5, fixes([0, 120, 240, 360, 480, 600]).slice(1)).etaSeconds!;
     const slow = estimate(straight, 5, fixes([0, 40, 80, 120, 160, 200]).slice(1)).etaSeconds!;
     expect(fast).toBeLessThan(slow);
-    // 8 m/s for a minute, blended with the 25 km/h prior weighing a minute.
-    const fastSpeed = (480 + (25 / 3.6) * 60) / (60 - 20 + 60); // one stop (300 m) passed, its dwell taken out
+    // 8 m/s for a minute, with the dwell at the stops it left or stands at (300 m, 600 m) taken out,
+    // blended with the 25 km/h prior weighing a minute.
+    const fastSpeed = (480 + (25 / 3.6) * 60) / (60 - 2 * 20 + 60);
     expect(fast).toBeCloseTo((1200 - 600) / fastSpeed + 20, 3); // stop 4 lies ahead
+  });
+});
+
+describe('the end of the route', () => {
+  it('counts a bus that reached its last stop as done there, even when that stop is the tracked one', () => {
+    const e = estimateAlongRoute(straight, 5, fixes([1100, 1195, 1200]));
+    expect(e).toMatchObject({ kind: 'on-route', passed: true, etaSeconds: null });
+    const coming = estimateAlongRoute(straight, 5, fixes([1000, 1100]));
+    expect(coming).toMatchObject({ kind: 'on-route', passed: false });
   });
 });

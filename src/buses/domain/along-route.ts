@@ -30,8 +30,11 @@ export interface AlongRouteSettings {
 
 export const DEFAULT_ALONG_ROUTE_SETTINGS: AlongRouteSettings = { dwellSeconds: 20 };
 
-/** GPS scatters a few metres; a bus this far past the stop along the route has left it. */
-export const PASS_MARGIN_M = 25;
+/**
+ * A bus this far past the stop along the route has left it. GPS scatters about 6 m either way along the
+ * road: 15 m is two and a half times that, and still less than a bus's length past the stop.
+ */
+export const PASS_MARGIN_M = 15;
 /** A fix farther than this from every stretch of the route is not on it (detour, bad fix): not projected. */
 export const OFF_ROUTE_M = 250;
 /** Speed shown to the rider: progress over about the last two minutes. */
@@ -120,7 +123,9 @@ export function estimateAlongRoute(
   if (!series) return null;
   const { along } = series[series.length - 1];
   // A variant can serve the stop twice (a loop): the visit that matters is the next one not yet passed.
-  const target = visits.find((offset) => along <= offset + PASS_MARGIN_M);
+  // At the end of its route the trip is over, even at a tracked stop that is the last: it goes no further.
+  const finished = along >= path.route.length - PASS_MARGIN_M;
+  const target = finished ? undefined : visits.find((offset) => along <= offset + PASS_MARGIN_M);
   const passed = target === undefined;
   const speed = alongSpeedMps(series);
   const speedKmh = speed === null ? null : speed * 3.6;
@@ -139,7 +144,7 @@ function moving(series: readonly AlongFix[]): boolean {
 /**
  * Seconds from the newest fix to the stop at offset `target`: the remaining distance at the bus's running
  * speed, plus a dwell at every stop it serves on the way. The running speed is its progress over the last
- * minutes with the dwell at the stops it passed taken out, blended with a typical city bus's speed while
+ * minutes with the dwell at the stops it reached taken out, blended with a typical city bus's speed while
  * there is little to go on.
  */
 export function travelSeconds(
@@ -152,9 +157,9 @@ export function travelSeconds(
   const first = series.find((f) => last.at - f.at <= ETA_WINDOW_MS) ?? last;
   const elapsed = (last.at - first.at) / 1000;
   const progress = last.along - first.along;
-  // Stops left behind within the window: the bus dwelt at each of them.
+  // Stops left behind within the window, or where the bus stands now: it dwelt (or dwells) at each of them.
   const stopsPassed = path.offsets.filter(
-    (o) => o > first.along + PASS_MARGIN_M && o < last.along - PASS_MARGIN_M,
+    (o) => o > first.along + PASS_MARGIN_M && o < last.along + PASS_MARGIN_M,
   ).length;
   const running = Math.max(elapsed - stopsPassed * dwellSeconds, elapsed * 0.3);
   const speed = (progress + PRIOR_RUNNING_MPS * PRIOR_WEIGHT_S) / (running + PRIOR_WEIGHT_S);

@@ -1,0 +1,300 @@
+/*
+ * `npm run eval:eta`: how right are the ETAs we publish? Drives the tracker's own tick computation
+ * (applyReports, with the variant paths built from the shipped catalogue exactly as the worker builds them
+ * from the database) with the simulator's /buses feed, polled every 15 s of simulated time for a set of
+ * real stops, over several seeds. Every ETA the dashboard would show at each poll is joined with the
+ * simulator's ground truth (when each bus really reached each stop) and scored with the ETA Accuracy
+ * Benchmark; the seed system's method (straight-line distance over closing speed, 5-fix pass rule,
+ * ETA counted from the poll) is scored on the very same fixes.
+ *   --seeds 1,2,3   --stops N (per seed, default 40)   --hours H (default 2)   --start ISO (default a
+ *   weekday 07:00 in Montevideo, so the run crosses the morning rush)   --dwell S (default 20)
+ * Prints a table on stderr and one JSON line on stdout.
+ */
+import { applyReports, BusState } from '../../src/buses/domain/bus-update';
+import { buildVariantPath, VariantPath } from '../../src/buses/domain/along-route';
+import {
+  etaSeconds as seedEta,
+  hasPassed as seedPassed,
+  STALE_AFTER_SECONDS,
+} from '../../src/buses/domain/bus-metrics';
+import { parseBus, parseList } from '../../src/buses/stm/stm.parse';
+import { EtaPrediction, quantile, scoreEtas, EtaScore } from '../../src/eval/eta-benchmark';
+import { loadMontevideoData, MontevideoData } from '../../src/shared/montevideo-data';
+import { BusSimulator } from '../../src/simulator/bus-simulator';
+import { mulberry32, shuffleInPlace } from '../../src/simulator/prng';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const SEEDS = option('seeds', '1,2,3').split(',').map(Number);
+const STOPS = Number(option('stops', '40'));
+const HOURS = Number(option('hours', '2'));
+const START = Date.parse(option('start', '2026-11-24T07:00:00-03:00'));
+const DWELL = Number(option('dwell', '20'));
+const POLL_MS = 15_000;
+/** Predictions whose bus has not arrived this long after the run are left out, not counted wrong. */
+const SETTLE_MS = 20 * 60_000;
+/** A bus is clear of the stop (about 30 m past it at the simulator's slowest cruise) this long after leaving. */
+const CLEAR_MS = 6_000;
+/** A prediction can be about a visit that began at most this long before it (a bus seen late at the stop). */
+const RECENT_VISIT_MS = 5 * 60_000;
+const say = (msg: string): void => console.error(`[eval:eta] ${msg}`);
+
+for (const [name, value] of [
+  ['stops', STOPS],
+  ['hours', HOURS],
+  ['dwell', DWELL],
+] as const) {
+  if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`--${name} must be a non-negative number`);
+}
+if (!Number.isFinite(START)) throw new Error('--start must be an ISO date-time');
+if (SEEDS.some((s) => !Number.isInteger(s))) throw new Error('--seeds must be a comma-separated list of integers');
+
+type Method = 'ours' | 'seed';
+const key = (b: { company: string; busId: number }): string => `${b.company}#${b.busId}`;
+
+/** The paths the worker would build: each variant's stops in order, those missing from the catalogue left out. */
+function variantPaths(data: MontevideoData): Map<number, VariantPath> {
+  const stops = new Map(data.stops.map((s) => [s.busstopId, s.location.coordinates]));
+  const paths = new Map<number, VariantPath>();
+  for (const [id, sequence] of Object.entries(data.variantStops)) {
+    const known = sequence.flatMap((stopId) => {
+      const at = stops.get(stopId);
+      return at ? [{ id: stopId, longitude: at[0], latitude: at[1] }] : [];
+    });
+    const path = buildVariantPath(Number(id), known);
+    if (path) paths.set(Number(id), path);
+  }
+  return paths;
+}
+
+interface Observation {
+  at: number;
+  fixAt: number;
+  passed: Record<Method, boolean>;
+}
+
+interface Published {
+  at: number;
+  predictedArrival: number;
+}
+
+interface TrackedStop {
+  stopId: number;
+  lines: string[];
+  stop: { latitude: number; longitude: number };
+  /** First poll, within the first interval: trackings are not in step. */
+  phase: number;
+  state: BusState[];
+  observations: Map<string, Observation[]>;
+  published: Record<Method, Map<string, Published[]>>;
+}
+
+interface SeedResult {
+  predictions: Record<Method, EtaPrediction[]>;
+  passDelays: Record<Method, number[]>;
+  passAtFirstChance: Record<Method, number>;
+  passes: number;
+  arrivals: number;
+  staleEtas: Record<Method, number>;
+  polls: number;
+}
+
+function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: number): SeedResult {
+  const sim = new BusSimulator(data, { seed, timeScale: 1, startedAt: START });
+  const random = mulberry32(seed * 7919 + 17);
+  const coords = new Map(data.stops.map((s) => [s.busstopId, s.location.coordinates]));
+  const served = [...new Set(Object.values(data.variantStops).flat())].filter(
+    (id) => coords.has(id) && sim.linesForStop(id).length > 0,
+  );
+  shuffleInPlace(served, random);
+  const tracked: TrackedStop[] = served.slice(0, STOPS).map((stopId) => {
+    const [longitude, latitude] = coords.get(stopId)!;
+    return {
+      stopId,
+      lines: sim.linesForStop(stopId).map((l) => l.line),
+      stop: { latitude, longitude },
+      phase: Math.floor(random() * POLL_MS),
+      state: [],
+      observations: new Map(),
+      published: { ours: new Map(), seed: new Map() },
+    };
+  });
+
+  const end = START + HOURS * 3_600_000;
+  const result: SeedResult = {
+    predictions: { ours: [], seed: [] },
+    passDelays: { ours: [], seed: [] },
+    passAtFirstChance: { ours: 0, seed: 0 },
+    passes: 0,
+    arrivals: 0,
+    staleEtas: { ours: 0, seed: 0 },
+    polls: 0,
+  };
+  for (const t of tracked) {
+    for (let at = START + t.phase; at < end; at += POLL_MS) {
+      // What the worker receives: the feed as JSON, through the product's own parser.
+      const body: unknown = JSON.parse(JSON.stringify(sim.vehicles({ lines: t.lines, at })));
+      const reports = parseList(body, parseBus, 'buses').items;
+      const update = applyReports(t.state, reports, t.stop, new Date(at), {
+        stopId: t.stopId,
+        pathOf: (id) => paths.get(id),
+        dwellSeconds: DWELL,
+      });
+      t.state = update.kept;
+      result.polls++;
+      for (const bus of update.kept) {
+        if (bus.missingCount > 0) continue;
+        const k = key(bus);
+        const fixAt = bus.lastFixAt.getTime();
+        const passedSeed = seedPassed(bus.history);
+        const list = t.observations.get(k) ?? [];
+        list.push({ at, fixAt, passed: { ours: bus.passed || bus.status === 'not_coming', seed: passedSeed } });
+        t.observations.set(k, list);
+        // What the dashboard shows at this moment (tracking.mapper): the ETA counts from the fix.
+        const ageS = (at - fixAt) / 1000;
+        if (bus.etaSeconds !== null && !bus.passed) {
+          if (ageS > STALE_AFTER_SECONDS) result.staleEtas.ours++;
+          const shown = Math.max(0, bus.etaSeconds - ageS);
+          publish(t.published.ours, k, { at, predictedArrival: at + shown * 1000 });
+        }
+        // The seed showed its ETA as seconds from the poll, whatever the age of the fix.
+        const seedSeconds = seedEta(bus.history, passedSeed);
+        if (seedSeconds !== null) {
+          if (ageS > STALE_AFTER_SECONDS) result.staleEtas.seed++;
+          publish(t.published.seed, k, { at, predictedArrival: at + seedSeconds * 1000 });
+        }
+      }
+    }
+    score(sim, t, end, result);
+  }
+  return result;
+}
+
+function publish(map: Map<string, Published[]>, k: string, p: Published): void {
+  const list = map.get(k) ?? [];
+  list.push(p);
+  map.set(k, list);
+}
+
+/** Joins one stop's published ETAs and pass flags with the simulator's record of real arrivals. */
+function score(sim: BusSimulator, t: TrackedStop, end: number, result: SeedResult): void {
+  const arrivals = sim.arrivals({ stopId: t.stopId, from: START - 3_600_000, to: end + SETTLE_MS });
+  const byBus = new Map<string, { arrivedAt: number; departedAt: number }[]>();
+  for (const a of arrivals) {
+    const list = byBus.get(key(a)) ?? [];
+    list.push(a);
+    byBus.set(key(a), list);
+    if (a.arrivedAt >= START && a.arrivedAt < end) result.arrivals++;
+  }
+  for (const method of ['ours', 'seed'] as const) {
+    for (const [k, published] of t.published[method]) {
+      const visits = byBus.get(k) ?? [];
+      for (const p of published) {
+        // The visit the prediction is about: of the bus's visits from shortly before it on, the one nearest
+        // the predicted time. A bus that in truth already reached the stop (our fixes lag) gives a negative
+        // horizon, which no bucket counts: the benchmark scores predictions made before the arrival.
+        let next: { arrivedAt: number } | undefined;
+        for (const v of visits) {
+          if (v.arrivedAt < p.at - RECENT_VISIT_MS) continue;
+          if (!next || Math.abs(v.arrivedAt - p.predictedArrival) < Math.abs(next.arrivedAt - p.predictedArrival))
+            next = v;
+        }
+        if (next) {
+          result.predictions[method].push({
+            horizonS: (next.arrivedAt - p.at) / 1000,
+            errorS: (next.arrivedAt - p.predictedArrival) / 1000,
+          });
+        } else if (p.predictedArrival < end) {
+          // Announced for within the run, and the bus never came: a rider waited for nothing.
+          result.predictions[method].push({ horizonS: (p.predictedArrival - p.at) / 1000, errorS: null });
+        }
+      }
+    }
+  }
+  // Pass detection: for each real departure from the stop during the run, the first poll that says so.
+  for (const [k, visits] of byBus) {
+    const observed = t.observations.get(k);
+    if (!observed) continue;
+    for (const visit of visits) {
+      if (visit.departedAt < START || visit.departedAt >= end) continue;
+      // The first poll that could know: its newest fix was taken once the bus was clear of the stop, at
+      // least CLEAR_MS after it left (30 m at the slowest cruise; GPS scatters several metres).
+      const chance = observed.find((o) => o.at >= visit.departedAt && o.fixAt >= visit.departedAt + CLEAR_MS);
+      if (!chance) continue;
+      const nextVisit = visits.find((v) => v.arrivedAt > visit.departedAt)?.arrivedAt ?? Infinity;
+      result.passes++;
+      for (const method of ['ours', 'seed'] as const) {
+        const detected = observed.find((o) => o.at >= visit.departedAt && o.at < nextVisit && o.passed[method]);
+        // A bus never marked passed before it left the list counts as detected when it left.
+        const at = detected?.at ?? (observed.filter((o) => o.at < nextVisit).at(-1)?.at ?? chance.at) + 3 * POLL_MS;
+        result.passDelays[method].push((at - visit.departedAt) / 1000);
+        if (detected && detected.at <= chance.at) result.passAtFirstChance[method]++;
+      }
+    }
+  }
+}
+
+function main(): void {
+  const started = Date.now();
+  const data = loadMontevideoData();
+  const paths = variantPaths(data);
+  const all: SeedResult[] = [];
+  for (const seed of SEEDS) {
+    const r = runSeed(data, paths, seed);
+    say(`seed ${seed}: ${STOPS} stops, ${r.polls} polls, ${r.arrivals} arrivals, ${r.passes} passes`);
+    all.push(r);
+  }
+  const merged = <T>(pick: (r: SeedResult) => T[]): T[] => all.flatMap(pick);
+  const sum = (pick: (r: SeedResult) => number): number => all.reduce((n, r) => n + pick(r), 0);
+  const methods = (['ours', 'seed'] as const).map((method) => {
+    const scored: EtaScore = scoreEtas(merged((r) => r.predictions[method]));
+    const delays = merged((r) => r.passDelays[method]);
+    const passes = sum((r) => r.passes);
+    return {
+      method,
+      ...scored,
+      passDelayMedianS: quantile(delays, 0.5),
+      passDelayP90S: quantile(delays, 0.9),
+      passAtFirstPoll: passes ? sum((r) => r.passAtFirstChance[method]) / passes : null,
+      etasFromStaleFixes: sum((r) => r.staleEtas[method]),
+    };
+  });
+  const [ours, seed] = methods;
+  const pct = (x: number | null): string => (x === null ? '   –  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
+  say('');
+  say(`bucket        ours            seed`);
+  ours.buckets.forEach((b, i) => {
+    const s = seed.buckets[i];
+    say(`${b.name.padEnd(10)}  ${pct(b.accuracy)} (${b.predictions})  ${pct(s.accuracy)} (${s.predictions})`);
+  });
+  say(`score       ${pct(ours.score)}          ${pct(seed.score)}`);
+  say(
+    `early/late median (s)  ours ${ours.earlyMedianS}/${ours.lateMedianS}  seed ${seed.earlyMedianS}/${seed.lateMedianS}`,
+  );
+  say(
+    `pass detected at the first poll that could: ours ${pct(ours.passAtFirstPoll)}, seed ${pct(seed.passAtFirstPoll)}; ` +
+      `delay median/p90 (s): ours ${ours.passDelayMedianS}/${ours.passDelayP90S}, seed ${seed.passDelayMedianS}/${seed.passDelayP90S}`,
+  );
+  say(
+    `ETAs published from fixes older than ${STALE_AFTER_SECONDS} s: ours ${ours.etasFromStaleFixes}, seed ${seed.etasFromStaleFixes}`,
+  );
+  console.log(
+    JSON.stringify({
+      seeds: SEEDS,
+      stopsPerSeed: STOPS,
+      hours: HOURS,
+      start: new Date(START).toISOString(),
+      dwellSeconds: DWELL,
+      polls: sum((r) => r.polls),
+      arrivals: sum((r) => r.arrivals),
+      passes: sum((r) => r.passes),
+      methods,
+      seconds: Math.round((Date.now() - started) / 1000),
+    }),
+  );
+}
+
+main();
