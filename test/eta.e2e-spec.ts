@@ -1,7 +1,8 @@
 import { eventually, sleep, startSystem, TestSystem } from './support/system';
 
-/** Stop 3227 (Av 8 de Octubre y Bv Batlle y Ordóñez) is on the known route of line 103's variants. */
+/** Stop 3227 (Av 8 de Octubre y Bv Batlle y Ordóñez) is on the known routes of lines 103, 109 and 110. */
 const STOP = 3227;
+const LINES = ['103', '109', '110'];
 
 interface DashboardBus {
   busId: number;
@@ -24,29 +25,27 @@ describe('ETA along the route, end to end (simulator → worker → dashboard)',
   });
 
   it('a bus gets an ETA that falls as it approaches, and is marked passed right after it leaves the stop', async () => {
-    const created = await sys
-      .http()
-      .post('/api/trackings')
-      .send({ stopId: STOP, lines: ['103'] })
-      .expect(202);
+    const created = await sys.http().post('/api/trackings').send({ stopId: STOP, lines: LINES }).expect(202);
     const id = created.body.id as string;
     const dashboard = async (): Promise<DashboardBus[]> =>
       (await sys.http().get(`/api/trackings/${id}/buses?includePassed=true`).expect(200)).body.buses;
 
-    // A bus two to eight minutes out, so the test sees it approach for a while.
+    // A bus two to ten minutes out, so the test sees it approach for a while.
     const chosen = await eventually(
       async () => {
         const buses = await dashboard();
-        return buses.find((b) => !b.passed && b.etaSeconds !== null && b.etaSeconds > 120 && b.etaSeconds < 480);
+        return buses.find((b) => !b.passed && b.etaSeconds !== null && b.etaSeconds > 120 && b.etaSeconds < 600);
       },
       'a bus a few minutes away with an ETA',
-      30_000,
-    );
+      60_000,
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}; the dashboard shows ${JSON.stringify(await dashboard())}`);
+    });
     const same = (b: DashboardBus): boolean => b.busId === chosen.busId && b.company === chosen.company;
 
     const etas: { simAt: number; eta: number }[] = [];
     let passedAt: number | undefined;
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 45_000; // 15 simulated minutes
     while (passedAt === undefined && Date.now() < deadline) {
       const bus = (await dashboard()).find(same);
       const simAt = sys.sim.simulator.now();
@@ -68,10 +67,11 @@ describe('ETA along the route, end to end (simulator → worker → dashboard)',
       .filter((a) => a.busId === chosen.busId && a.company === chosen.company);
     expect(visits).toHaveLength(1);
     const [visit] = visits;
-    // Marked passed after it left, within one report (10 s), its lag (≤ 15 s) and one poll (8 s) or so.
+    // Marked passed after it left, within one report (10 s), its lag (up to 5 s), one poll (8 s) and the
+    // dashboard read, all in simulated time.
     expect(passedAt!).toBeGreaterThanOrEqual(visit.departedAt);
     expect(passedAt! - visit.departedAt).toBeLessThanOrEqual(40_000);
-    // The last ETA shown two minutes or less before the arrival was within the benchmark's window for it.
+    // Every ETA shown in the last two minutes was within 45 s early to 90 s late of the real arrival.
     const late = etas.filter((e) => visit.arrivedAt - e.simAt <= 120_000 && visit.arrivedAt >= e.simAt);
     expect(late.length).toBeGreaterThan(0);
     for (const e of late) {
@@ -79,5 +79,5 @@ describe('ETA along the route, end to end (simulator → worker → dashboard)',
       expect(error).toBeGreaterThanOrEqual(-45);
       expect(error).toBeLessThanOrEqual(90);
     }
-  });
+  }, 150_000);
 });

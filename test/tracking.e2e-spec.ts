@@ -55,10 +55,12 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
       expect(typeof bus.company).toBe('string');
       expect(bus.distanceMeters).toBeGreaterThanOrEqual(0);
       expect(bus.distanceMeters).toBeLessThan(40_000);
-      expect(['arriving', 'very_close', 'approaching', 'on_the_way', 'calculating']).toContain(bus.status);
+      expect(['arriving', 'very_close', 'approaching', 'on_the_way', 'calculating', 'at_terminus']).toContain(
+        bus.status,
+      );
     }
     const bus = buses.find((b) => b.etaSeconds !== null)!;
-    expect(bus.positionsCount).toBeGreaterThanOrEqual(3);
+    expect(bus.positionsCount).toBeGreaterThanOrEqual(2); // along the route, two fixes give a pace
     expect(bus.speedKmh).toBeGreaterThan(0);
     expect(bus.speedKmh).toBeLessThan(90);
     expect(bus.etaMinutes).toBe(Math.round((bus.etaSeconds as number) / 60));
@@ -138,14 +140,23 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
     expect(await sys.dataSource.getRepository(Tracking).countBy({ activeKey: `${STOP}|112,113|` })).toBe(1);
 
     await sleep(800);
-    const tracking = await sys.dataSource.getRepository(Tracking).findOneByOrFail({ id });
-    // Exactly one waiting or delayed tick (a running one has already put its successor there):
-    // the next in the sequence, or the one after it if a tick completed since we read the sequence.
-    const waiting = (await sys.queue.getJobs(['waiting', 'delayed', 'paused']))
-      .filter((j) => j?.data.trackingId === id)
-      .map((j) => String(j.id));
-    expect(waiting.length).toBe(1);
-    expect([tickJobId(id, tracking.tickSeq + 1), tickJobId(id, tracking.tickSeq + 2)]).toContain(waiting[0]);
+    // Exactly one waiting or delayed tick (a running one puts its successor there as it completes): the
+    // next in the sequence, or the one after it if a tick completed since we read the sequence. Looked at
+    // between ticks, so as not to catch the chain in the middle of one.
+    await eventually(
+      async () => {
+        const tracking = await sys.dataSource.getRepository(Tracking).findOneByOrFail({ id });
+        const jobs = (await sys.queue.getJobs(['waiting', 'delayed', 'paused', 'active'])).filter(
+          (j) => j?.data.trackingId === id,
+        );
+        expect(jobs.filter((j) => j.data.seq > tracking.tickSeq + 2)).toEqual([]); // never a fork
+        const waiting = jobs.filter((j) => !j.processedOn).map((j) => String(j.id));
+        if (jobs.length !== 1 || waiting.length !== 1) return false;
+        return [tickJobId(id, tracking.tickSeq + 1), tickJobId(id, tracking.tickSeq + 2)].includes(waiting[0]);
+      },
+      'exactly one pending tick, the next one',
+      5000,
+    );
     await sys.http().post(`/api/trackings/${id}/stop`).expect(200);
   });
 

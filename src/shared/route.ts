@@ -107,9 +107,31 @@ const SEPARATE_PASSES_M = 100;
  * taken to be on its first pass until its movement says otherwise.
  */
 export function projectNearHint(route: Route, point: LonLat, hint?: number): RouteProjection {
+  // A bus moves a few hundred metres between fixes: near a hint, only that stretch of route is searched,
+  // unless the point is nowhere near it (then the whole route is).
+  if (hint !== undefined) {
+    const near = projectWithin(route, point, hint, hint - HINT_BEHIND_M, hint + HINT_AHEAD_M);
+    if (near.distanceToRoute <= HINT_REACH_M) return near;
+  }
+  return projectWithin(route, point, hint, 0, route.length);
+}
+
+/** The stretch searched around a hint, and how near the point must be to it for that search to do. */
+const HINT_BEHIND_M = 300;
+const HINT_AHEAD_M = 3_000;
+const HINT_REACH_M = 250;
+
+function projectWithin(
+  route: Route,
+  point: LonLat,
+  hint: number | undefined,
+  from: number,
+  to: number,
+): RouteProjection {
   const projections: RouteProjection[] = [];
   let nearest = Infinity;
-  for (let i = 0; i < route.points.length - 1; i++) {
+  const last = Math.min(route.points.length - 2, segmentIndexAt(route, Math.max(0, to)));
+  for (let i = segmentIndexAt(route, Math.max(0, from)); i <= last; i++) {
     const projection = projectOntoSegment(route, i, point);
     nearest = Math.min(nearest, projection.distanceToRoute);
     projections.push(projection);
