@@ -8,8 +8,10 @@
  * ETA counted from the poll) is scored on the very same fixes.
  *   --seeds 1,2,3   --stops N (per seed, default 40)   --hours H (default 2)   --start ISO (default a
  *   weekday 07:00 in Montevideo, so the run crosses the morning rush)   --dwell S (default 20)
+ *   --dump FILE   also write every scored prediction, one JSON object per line, for a closer look
  * Prints a table on stderr and one JSON line on stdout.
  */
+import { writeFileSync } from 'node:fs';
 import { applyReports, BusState } from '../../src/buses/domain/bus-update';
 import { buildVariantPath, VariantPath } from '../../src/buses/domain/along-route';
 import {
@@ -33,6 +35,7 @@ const STOPS = Number(option('stops', '40'));
 const HOURS = Number(option('hours', '2'));
 const START = Date.parse(option('start', '2026-11-24T07:00:00-03:00'));
 const DWELL = Number(option('dwell', '20'));
+const DUMP = option('dump', '');
 const POLL_MS = 15_000;
 /** Predictions whose bus has not arrived this long after the run are left out, not counted wrong. */
 const SETTLE_MS = 20 * 60_000;
@@ -92,8 +95,14 @@ interface TrackedStop {
   published: Record<Method, Map<string, Published[]>>;
 }
 
+interface Scored extends EtaPrediction {
+  stopId: number;
+  bus: string;
+  at: string;
+}
+
 interface SeedResult {
-  predictions: Record<Method, EtaPrediction[]>;
+  predictions: Record<Method, Scored[]>;
   passDelays: Record<Method, number[]>;
   passAtFirstChance: Record<Method, number>;
   passes: number;
@@ -179,6 +188,12 @@ function publish(map: Map<string, Published[]>, k: string, p: Published): void {
   map.set(k, list);
 }
 
+const about = (t: TrackedStop, bus: string, p: Published) => ({
+  stopId: t.stopId,
+  bus,
+  at: new Date(p.at).toISOString(),
+});
+
 /** Joins one stop's published ETAs and pass flags with the simulator's record of real arrivals. */
 function score(sim: BusSimulator, t: TrackedStop, end: number, result: SeedResult): void {
   const arrivals = sim.arrivals({ stopId: t.stopId, from: START - 3_600_000, to: end + SETTLE_MS });
@@ -204,12 +219,17 @@ function score(sim: BusSimulator, t: TrackedStop, end: number, result: SeedResul
         }
         if (next) {
           result.predictions[method].push({
+            ...about(t, k, p),
             horizonS: (next.arrivedAt - p.at) / 1000,
             errorS: (next.arrivedAt - p.predictedArrival) / 1000,
           });
         } else if (p.predictedArrival < end) {
           // Announced for within the run, and the bus never came: a rider waited for nothing.
-          result.predictions[method].push({ horizonS: (p.predictedArrival - p.at) / 1000, errorS: null });
+          result.predictions[method].push({
+            ...about(t, k, p),
+            horizonS: (p.predictedArrival - p.at) / 1000,
+            errorS: null,
+          });
         }
       }
     }
@@ -263,6 +283,13 @@ function main(): void {
     };
   });
   const [ours, seed] = methods;
+  if (DUMP) {
+    const lines = (['ours', 'seed'] as const).flatMap((method) =>
+      merged((r) => r.predictions[method]).map((p) => JSON.stringify({ method, ...p })),
+    );
+    writeFileSync(DUMP, lines.join('\n') + '\n');
+    say(`${lines.length} predictions written to ${DUMP}`);
+  }
   const pct = (x: number | null): string => (x === null ? '   –  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
   say('');
   say(`bucket        ours            seed`);
