@@ -270,12 +270,18 @@ function main(): void {
   const merged = <T>(pick: (r: SeedResult) => T[]): T[] => all.flatMap(pick);
   const sum = (pick: (r: SeedResult) => number): number => all.reduce((n, r) => n + pick(r), 0);
   const methods = (['ours', 'seed'] as const).map((method) => {
-    const scored: EtaScore = scoreEtas(merged((r) => r.predictions[method]));
+    const predictions = merged((r) => r.predictions[method]);
+    const scored: EtaScore = scoreEtas(predictions);
+    // For context: the same score over the buses that did come (a method that announces buses which never
+    // come is wrong for the rider, and the main score counts it so).
+    const cameOnly = scoreEtas(predictions.filter((p) => p.errorS !== null));
     const delays = merged((r) => r.passDelays[method]);
     const passes = sum((r) => r.passes);
     return {
       method,
       ...scored,
+      scoreBusesThatCame: cameOnly.score,
+      bucketsBusesThatCame: cameOnly.buckets.map((b) => b.accuracy),
       passDelayMedianS: quantile(delays, 0.5),
       passDelayP90S: quantile(delays, 0.9),
       passAtFirstPoll: passes ? sum((r) => r.passAtFirstChance[method]) / passes : null,
@@ -298,6 +304,10 @@ function main(): void {
     say(`${b.name.padEnd(10)}  ${pct(b.accuracy)} (${b.predictions})  ${pct(s.accuracy)} (${s.predictions})`);
   });
   say(`score       ${pct(ours.score)}          ${pct(seed.score)}`);
+  say(
+    `predictions for buses that never came: ours ${ours.neverArrived}, seed ${seed.neverArrived}; ` +
+      `score over the buses that came: ours ${pct(ours.scoreBusesThatCame)}, seed ${pct(seed.scoreBusesThatCame)}`,
+  );
   say(
     `early/late median (s)  ours ${ours.earlyMedianS}/${ours.lateMedianS}  seed ${seed.earlyMedianS}/${seed.lateMedianS}`,
   );

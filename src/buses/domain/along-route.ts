@@ -98,7 +98,7 @@ export type AlongRouteEstimate =
       /** Metres along the route, now. */
       along: number;
       passed: boolean;
-      /** Metres along the route to the stop; 0 once passed. */
+      /** Metres along the route to the stop; once passed, how far past it the bus is. */
       remainingMeters: number;
       speedKmh: number | null;
       /** Seconds from the newest fix until the bus reaches the stop; null when passed or not under way. */
@@ -129,7 +129,7 @@ export function estimateAlongRoute(
   const passed = target === undefined;
   const speed = alongSpeedMps(series);
   const speedKmh = speed === null ? null : speed * 3.6;
-  const remainingMeters = passed ? 0 : Math.max(0, target - along);
+  const remainingMeters = Math.abs((target ?? visits[visits.length - 1]) - along);
   const atTerminus = !passed && along <= TERMINUS_ZONE_M && remainingMeters > PASS_MARGIN_M && !moving(series);
   const etaSeconds =
     passed || atTerminus || series.length < 2 ? null : travelSeconds(path, series, target, settings.dwellSeconds);

@@ -363,7 +363,8 @@ describe('applyReports with a known route', () => {
     state = poll(state, [report(19, 30, -250)], 32);
     expect(state[0].etaSeconds).toBeLessThan(first);
     state = poll(state, [report(19, 45, 40)], 47);
-    expect(state[0]).toMatchObject({ passed: true, status: 'passed', etaSeconds: null, distanceMeters: 0 });
+    expect(state[0]).toMatchObject({ passed: true, status: 'passed', etaSeconds: null });
+    expect(state[0].distanceMeters).toBeCloseTo(40, 0); // past the stop
   });
 
   it('says a bus of a variant that does not serve the stop is not coming', () => {

@@ -62,8 +62,9 @@ export class TrackingStatusCommand extends CliCommand {
       lines.push(`  ${t.consecutiveFailures} failed tick(s) in a row; last error: ${t.lastError}`);
     if (t.stopReason) lines.push(`  ended ${ago(t.endedAt, now)}: ${t.stopReason}`);
     const views = buses.map((b) => toBusResponse(b, now));
-    const coming = views.filter((b) => !b.passed);
+    const coming = views.filter((b) => !b.passed && b.status !== 'not_coming');
     const passed = views.filter((b) => b.passed);
+    const elsewhere = views.filter((b) => b.status === 'not_coming');
     lines.push(coming.length ? `  Approaching (${coming.length}):` : '  Approaching: none seen in the last 5 minutes');
     lines.push(
       ...table(
@@ -86,6 +87,9 @@ export class TrackingStatusCommand extends CliCommand {
           '    ',
         ),
       );
+    }
+    if (elsewhere.length) {
+      lines.push(`  Not coming to this stop (other direction or a short run): ${elsewhere.length}`);
     }
     return lines;
   }
