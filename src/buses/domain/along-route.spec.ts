@@ -216,3 +216,15 @@ describe('the end of the route', () => {
     expect(coming).toMatchObject({ kind: 'on-route', passed: false });
   });
 });
+
+describe('the pace after a wait at the terminus', () => {
+  it('is judged from when the bus left, not from the wait', () => {
+    // Two minutes standing at the first stop, then 100 m per 15 s.
+    const waited = fixes([0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200]);
+    const straightAway = fixes([0, 100, 200]);
+    const a = estimateAlongRoute(straight, 5, waited);
+    const b = estimateAlongRoute(straight, 5, straightAway);
+    if (a?.kind !== 'on-route' || b?.kind !== 'on-route') throw new Error('expected on-route estimates');
+    expect(a.etaSeconds).toBeCloseTo(b.etaSeconds!, 6);
+  });
+});

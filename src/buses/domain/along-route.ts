@@ -154,7 +154,9 @@ export function travelSeconds(
   dwellSeconds: number,
 ): number {
   const last = series[series.length - 1];
-  const first = series.find((f) => last.at - f.at <= ETA_WINDOW_MS) ?? last;
+  // The window starts no earlier than the bus left its terminus: the wait there says nothing of its pace.
+  const leftTerminus = series.findLastIndex((f) => f.along <= TERMINUS_ZONE_M);
+  const first = series.find((f, i) => i >= leftTerminus && last.at - f.at <= ETA_WINDOW_MS) ?? last;
   const elapsed = (last.at - first.at) / 1000;
   const progress = last.along - first.along;
   // Stops left behind within the window, or where the bus stands now: it dwelt (or dwells) at each of them.
