@@ -175,9 +175,10 @@ async function main(): Promise<void> {
   sampler.start();
   const loaded = await latency(`http://127.0.0.1:${webPort}`, ids, DURATION);
   const to = Date.now();
+  // Counted over the measured window itself, not the wait for the last stats window that follows.
+  const requestsAfter = await simRequests(simPort);
   sampler.stop();
   await sleep(2500); // the last stats window
-  const requestsAfter = await simRequests(simPort);
   const ticks = mergeWindows(windows.filter((w) => w.at > from + 2000 && w.at <= to + 2000));
   const seconds = (to - from) / 1000;
 
@@ -195,7 +196,9 @@ async function main(): Promise<void> {
       tickOutcomes: ticks.outcomes,
       tickLatenessMs: ticks.lateness,
       tickDurationMs: ticks.duration,
-      upstreamRequestsPerInterval: Number(((requestsAfter - requestsBefore) / (seconds / INTERVAL)).toFixed(2)),
+      // Per polling window (interval-long, aligned on the epoch, as the snapshots are): the measured
+      // stretch touches every window it overlaps, the partial ones at either end included.
+      upstreamRequestsPerInterval: Number(((requestsAfter - requestsBefore) / windowsTouched(from, to)).toFixed(2)),
       distinctLines,
       dbStatementsPerTick: ticks.count ? Number((ticks.dbStatements / ticks.count).toFixed(2)) : null,
       workerRssMb: sampler.rssMb(),
@@ -214,6 +217,12 @@ async function main(): Promise<void> {
   if (DB === 'postgres') await pgQuery(ADMIN_PG, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   else for (const s of ['', '-wal', '-shm']) rmSync(dbUrl.slice('sqlite:'.length) + s, { force: true });
   await redis.stop();
+}
+
+/** How many interval-long polling windows (aligned on the epoch) the stretch [from, to] overlaps. */
+function windowsTouched(from: number, to: number): number {
+  const intervalMs = INTERVAL * 1000;
+  return Math.floor(to / intervalMs) - Math.floor(from / intervalMs) + 1;
 }
 
 async function simRequests(port: number): Promise<number> {

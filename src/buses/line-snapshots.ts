@@ -20,6 +20,7 @@ interface Failure {
 }
 
 const WANTED = 'lines:wanted';
+const WANTED_AT_LEAST_MS = 60_000;
 const LOCK = 'snapshots:lock';
 const snapshotKey = (line: string): string => `snapshot:${line}`;
 const failureKey = (line: string): string => `snapshot-failure:${line}`;
@@ -84,6 +85,16 @@ export class LineSnapshots {
     }
   }
 
+  /**
+   * A line stays in the window's batched fetch this long after a tick last asked for it. Longer than two
+   * intervals: when the workers fall behind, a line's ticks come further apart, and a line dropped from the
+   * batch would later cost a request of its own (fewer lines a request, more requests a window). Fetching
+   * a line that was tracked a minute ago costs nothing against the bound of ceil(lines / batch size).
+   */
+  private get wantedForMs(): number {
+    return Math.max(2 * this.intervalMs, WANTED_AT_LEAST_MS);
+  }
+
   private windowOf(time: number): number {
     return Math.floor(time / this.intervalMs);
   }
@@ -109,8 +120,9 @@ export class LineSnapshots {
     const now = Date.now();
     const window = this.windowOf(now);
     const redis = this.redis.client;
-    await redis.zremrangebyscore(WANTED, 0, now - 2 * this.intervalMs);
-    const wanted = await redis.zrangebyscore(WANTED, now - 2 * this.intervalMs, '+inf');
+    const since = now - this.wantedForMs;
+    await redis.zremrangebyscore(WANTED, 0, since);
+    const wanted = await redis.zrangebyscore(WANTED, since, '+inf');
     const current = await this.read([...new Set([...wanted, ...stale])]);
     const lines = [...new Set([...wanted, ...stale])].filter((l) => current.get(l)?.window !== window).sort();
     await Promise.all(this.batches(lines).map((batch) => this.fetchBatch(batch, window)));
