@@ -109,6 +109,8 @@ interface SeedResult {
   arrivals: number;
   staleEtas: Record<Method, number>;
   polls: number;
+  /** Time the tick's computation (applyReports) took, each poll. */
+  computeMs: number[];
 }
 
 function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: number): SeedResult {
@@ -141,17 +143,20 @@ function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: nu
     arrivals: 0,
     staleEtas: { ours: 0, seed: 0 },
     polls: 0,
+    computeMs: [],
   };
   for (const t of tracked) {
     for (let at = START + t.phase; at < end; at += POLL_MS) {
       // What the worker receives: the feed as JSON, through the product's own parser.
       const body: unknown = JSON.parse(JSON.stringify(sim.vehicles({ lines: t.lines, at })));
       const reports = parseList(body, parseBus, 'buses').items;
+      const computeStarted = performance.now();
       const update = applyReports(t.state, reports, t.stop, new Date(at), {
         stopId: t.stopId,
         pathOf: (id) => paths.get(id),
         dwellSeconds: DWELL,
       });
+      result.computeMs.push(performance.now() - computeStarted);
       t.state = update.kept;
       result.polls++;
       for (const bus of update.kept) {
@@ -326,6 +331,11 @@ function main(): void {
       start: new Date(START).toISOString(),
       dwellSeconds: DWELL,
       polls: sum((r) => r.polls),
+      // What along-route tracking costs a tick in CPU (compare: a tick's database work is milliseconds).
+      tickComputeMs: {
+        mean: Number((sum((r) => r.computeMs.reduce((a, b) => a + b, 0)) / sum((r) => r.polls)).toFixed(3)),
+        p99: Number((quantile(merged((r) => r.computeMs), 0.99) ?? 0).toFixed(3)),
+      },
       arrivals: sum((r) => r.arrivals),
       passes: sum((r) => r.passes),
       methods,

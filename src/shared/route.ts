@@ -118,7 +118,7 @@ export function projectNearHint(route: Route, point: LonLat, hint?: number): Rou
 
 /** The stretch searched around a hint, and how near the point must be to it for that search to do. */
 const HINT_BEHIND_M = 300;
-const HINT_AHEAD_M = 3_000;
+const HINT_AHEAD_M = 1_200;
 const HINT_REACH_M = 250;
 
 function projectWithin(
