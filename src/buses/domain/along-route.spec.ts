@@ -228,3 +228,36 @@ describe('the pace after a wait at the terminus', () => {
     expect(a.etaSeconds).toBeCloseTo(b.etaSeconds!, 6);
   });
 });
+
+describe('a new trip', () => {
+  it('starts the series afresh when the bus reappears at the start of its route', () => {
+    // The end of one trip, then the same bus back at the first stop for the next.
+    const series = alongSeries(straight, fixes([1100, 1200, 1200, 0, 0, 80]))!;
+    expect(series.map((f) => Math.round(f.along))).toEqual([0, 0, 80]);
+    const e = estimateAlongRoute(straight, 3, fixes([1100, 1200, 1200, 0, 0, 80]));
+    expect(e).toMatchObject({ kind: 'on-route', passed: false });
+    if (e?.kind === 'on-route') expect(e.remainingMeters).toBeCloseTo(520, 0);
+  });
+
+  it('does not mistake a fix a little behind for a new trip', () => {
+    const series = alongSeries(straight, fixes([600, 700, 560]))!;
+    expect(series.map((f) => Math.round(f.along))).toEqual([600, 700, 700]);
+  });
+});
+
+describe('a GPS jump at the terminus', () => {
+  it('does not start a waiting bus on its way', () => {
+    // Standing at the first stop; one fix jumps 45 m up the road, the next ones are back at the stop.
+    const e = estimateAlongRoute(straight, 4, fixes([0, 3, 45, 2, 4]));
+    expect(e).toMatchObject({ kind: 'on-route', atTerminus: true, etaSeconds: null });
+  });
+
+  it('judges the pace from the last fix at the stop once the bus has left', () => {
+    const jumped = estimateAlongRoute(straight, 5, fixes([0, 0, 0, 0, 45, 2, 0, 100, 200]));
+    const clean = estimateAlongRoute(straight, 5, fixes([0, 100, 200]));
+    if (jumped?.kind !== 'on-route' || clean?.kind !== 'on-route') throw new Error('expected on-route estimates');
+    // Within a tenth of the clean estimate (the jump's 45 m count as already covered); counting the wait
+    // would have made it several times longer.
+    expect(Math.abs(jumped.etaSeconds! - clean.etaSeconds!)).toBeLessThan(clean.etaSeconds! * 0.1);
+  });
+});

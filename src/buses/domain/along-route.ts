@@ -47,6 +47,8 @@ const ETA_WINDOW_MS = 600_000;
  */
 const PRIOR_RUNNING_MPS = 25 / 3.6;
 const PRIOR_WEIGHT_S = 60;
+/** A fix this far behind the previous one along the route starts a new trip (GPS never errs by so much). */
+const NEW_TRIP_BACK_M = 500;
 /** Within this of the route's first stop and not moving: waiting at its terminus, not yet on its way. */
 const TERMINUS_ZONE_M = 40;
 const STILL_M = 10;
@@ -59,14 +61,18 @@ export function buildVariantPath(variantId: number, stops: readonly PathStop[]):
 
 export interface AlongFix {
   at: number;
+  /** Where the bus is taken to be: never behind where it was. */
   along: number;
+  /** Where this fix alone put it (a GPS jump included). */
+  raw: number;
 }
 
 /**
  * The fixes' positions along the route, in time order. Each fix is projected near the previous one, so
  * a route that passes a corner twice resolves to the pass the bus is on. A bus does not reverse: a fix
- * that lands behind the previous one is GPS scatter and counts as no progress. Null when the newest fix is
- * off the route (the path says nothing about where that bus is now).
+ * that lands a little behind the previous one is GPS scatter and counts as no progress; one far behind
+ * starts a new trip, and the series with it. Null when the newest fix is off the route (the path says
+ * nothing about where that bus is now).
  */
 export function alongSeries(path: VariantPath, fixes: readonly Fix[]): AlongFix[] | null {
   const series: AlongFix[] = [];
@@ -76,8 +82,14 @@ export function alongSeries(path: VariantPath, fixes: readonly Fix[]): AlongFix[
     const projection = projectNearHint(path.route, [fix.longitude, fix.latitude], hint);
     newestOnRoute = projection.distanceToRoute <= OFF_ROUTE_M;
     if (!newestOnRoute) continue;
+    if (hint !== undefined && projection.along < hint - NEW_TRIP_BACK_M) {
+      // Far behind where it was, and nowhere near its last position: a new trip (back at the start of its
+      // route, or another variant's). What came before says nothing about this one.
+      series.length = 0;
+      hint = undefined;
+    }
     const along = hint === undefined ? projection.along : Math.max(hint, projection.along);
-    series.push({ at: fix.fixAt.getTime(), along });
+    series.push({ at: fix.fixAt.getTime(), along, raw: projection.along });
     hint = along;
   }
   return newestOnRoute && series.length ? series : null;
@@ -130,15 +142,21 @@ export function estimateAlongRoute(
   const speed = alongSpeedMps(series);
   const speedKmh = speed === null ? null : speed * 3.6;
   const remainingMeters = Math.abs((target ?? visits[visits.length - 1]) - along);
-  const atTerminus = !passed && along <= TERMINUS_ZONE_M && remainingMeters > PASS_MARGIN_M && !moving(series);
+  const atTerminus = !passed && remainingMeters > PASS_MARGIN_M && waitingAtTerminus(series);
   const etaSeconds =
     passed || atTerminus || series.length < 2 ? null : travelSeconds(path, series, target, settings.dwellSeconds);
   return { kind: 'on-route', along, passed, remainingMeters, speedKmh, etaSeconds, atTerminus };
 }
 
-function moving(series: readonly AlongFix[]): boolean {
-  if (series.length < 2) return false;
-  return series[series.length - 1].along - series[series.length - 2].along > STILL_M;
+/**
+ * Standing at the route's first stop: not moving, and the last fixes (most of them, so that one GPS jump
+ * does not start the bus on its way) at the stop.
+ */
+function waitingAtTerminus(series: readonly AlongFix[]): boolean {
+  const n = series.length;
+  if (n >= 2 && series[n - 1].along - series[n - 2].along > STILL_M) return false;
+  const recent = series.slice(-3).map((f) => f.raw);
+  return recent.filter((raw) => raw <= TERMINUS_ZONE_M).length * 2 > recent.length;
 }
 
 /**
@@ -155,7 +173,7 @@ export function travelSeconds(
 ): number {
   const last = series[series.length - 1];
   // The window starts no earlier than the bus left its terminus: the wait there says nothing of its pace.
-  const leftTerminus = series.findLastIndex((f) => f.along <= TERMINUS_ZONE_M);
+  const leftTerminus = series.findLastIndex((f) => f.raw <= TERMINUS_ZONE_M);
   const first = series.find((f, i) => i >= leftTerminus && last.at - f.at <= ETA_WINDOW_MS) ?? last;
   const elapsed = (last.at - first.at) / 1000;
   const progress = last.along - first.along;
