@@ -20,6 +20,16 @@ export function freePort(): Promise<number> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Every child still running. Whatever way this script ends (an uncaught error included), it takes them
+ * with it: a benchmark or chaos run that crashed must not leave workers polling and a redis-server holding
+ * a port.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface Managed {
   name: string;
   child: ChildProcess;
@@ -40,7 +50,13 @@ export async function startProcess(
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  running.add(child);
+  const exited = new Promise<void>((r) =>
+    child.on('exit', () => {
+      running.delete(child);
+      r();
+    }),
+  );
   let seenReady = false;
   let log = '';
   const readyPromise = new Promise<void>((resolveReady, reject) => {
