@@ -16,6 +16,9 @@ export interface StopSearch {
 
 export type StopHit = BusStop & { distanceMeters?: number };
 
+/** A stop of a variant's sequence, with its 0-based place in it. */
+export type SequenceStop = BusStop & { position: number };
+
 export interface LineSummary {
   line: string;
   /** true when a stop sequence is known for at least one variant (these are the simulated lines). */
@@ -95,8 +98,8 @@ export class CatalogService {
    * The known stop sequences of the given variants, stops in route order with their coordinates; variants
    * without one are absent. Two reads however many variants are asked for.
    */
-  async stopSequences(variantIds: number[]): Promise<Map<number, BusStop[]>> {
-    const sequences = new Map<number, BusStop[]>();
+  async stopSequences(variantIds: number[]): Promise<Map<number, SequenceStop[]>> {
+    const sequences = new Map<number, SequenceStop[]>();
     if (!variantIds.length) return sequences;
     const rows = await this.variantStops.find({
       where: { variantId: In(variantIds) },
@@ -105,12 +108,12 @@ export class CatalogService {
     if (!rows.length) return sequences;
     const stops = await this.stops.findBy({ id: In([...new Set(rows.map((r) => r.stopId))]) });
     const byId = new Map(stops.map((s) => [s.id, s]));
-    for (const { variantId, stopId } of rows) {
+    for (const { variantId, stopId, position } of rows) {
       const stop = byId.get(stopId);
       // A sequence can name a stop the catalogue lacks: the path simply goes from the stop before to the next.
       if (!stop) continue;
       const sequence = sequences.get(variantId) ?? [];
-      sequence.push(stop);
+      sequence.push({ ...stop, position });
       sequences.set(variantId, sequence);
     }
     return sequences;

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { BusStop } from '../buses/entities/bus-stop.entity';
+import { CatalogModule } from '../buses/catalog.module';
 import { LineVariant } from '../buses/entities/line-variant.entity';
-import { VariantStop } from '../buses/entities/variant-stop.entity';
 import { TrackingModule } from '../tracking/tracking.module';
 import { LiveEventsController } from './live-events.controller';
 import { LiveEventsHub } from './live-events.hub';
@@ -17,7 +16,7 @@ import { VariantRouteService } from './variant-route.service';
  * is static (public/, served by serveLivePage).
  */
 @Module({
-  imports: [TrackingModule, TypeOrmModule.forFeature([LineVariant, VariantStop, BusStop])],
+  imports: [TrackingModule, CatalogModule, TypeOrmModule.forFeature([LineVariant])],
   controllers: [LiveEventsController, VariantRouteController],
   providers: [LiveEventsHub, LiveEventsReader, LiveEventsService, VariantRouteService],
   exports: [LiveEventsHub],
