@@ -1,6 +1,7 @@
-import { BusPosition } from '../src/buses/entities/bus-position.entity';
 import { BusTracking } from '../src/buses/entities/bus-tracking.entity';
+import { HISTORY_WINDOWS } from '../src/buses/line-snapshots';
 import { tickJobId } from '../src/queue/queue.constants';
+import { RedisConnection } from '../src/shared/redis.provider';
 import { Tracking } from '../src/tracking/entities/tracking.entity';
 import { eventually, sleep, startSystem, TestSystem } from './support/system';
 
@@ -89,13 +90,14 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
     );
     await sleep(1500); // more ticks, more fixes: the cap must hold
     const rows = await sys.dataSource.getRepository(BusTracking).findBy({ trackingId: id });
-    const positions = await sys.dataSource.getRepository(BusPosition).findBy({ trackingId: id });
-    const perBus = new Map<string, number>();
-    for (const p of positions) perBus.set(p.busKey, (perBus.get(p.busKey) ?? 0) + 1);
-    expect(Math.max(...perBus.values())).toBe(30);
-    for (const row of rows) expect(perBus.get(`${row.company}#${row.busId}`) ?? 0).toBe(row.positionsCount);
-    // No fix outlives its bus: every stored fix belongs to a bus still on the list.
-    expect([...perBus.keys()].every((k) => rows.some((r) => `${r.company}#${r.busId}` === k))).toBe(true);
+    expect(Math.max(...rows.map((r) => r.positionsCount))).toBe(30);
+    // One row per bus, and only buses still on the list (gone from fewer than 3 polls of the line).
+    expect(new Set(rows.map((r) => `${r.company}#${r.busId}`)).size).toBe(rows.length);
+    expect(rows.every((r) => r.line === '110' && r.missingCount < 3)).toBe(true);
+    // The history behind them is the line's snapshots: a bounded number of them, whatever the ticks.
+    const snapshots = await sys.worker!.get(RedisConnection).readAllJson<{ window: number }>('snapshot:110:');
+    expect(snapshots.length).toBeGreaterThanOrEqual(30);
+    expect(snapshots.length).toBeLessThanOrEqual(HISTORY_WINDOWS + 2);
     await sys.http().post(`/api/trackings/${id}/stop`).expect(200);
   });
 

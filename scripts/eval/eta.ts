@@ -1,18 +1,19 @@
 /*
  * `npm run eval:eta`: how right are the ETAs we publish? Drives the tracker's own tick computation
- * (applyReports, with the variant paths built from the shipped catalogue exactly as the worker builds them
- * from the database) with the simulator's /buses feed, polled every 15 s of simulated time for a set of
- * real stops, over several seeds. Every ETA the dashboard would show at each poll is joined with the
- * simulator's ground truth (when each bus really reached each stop) and scored with the ETA Accuracy
- * Benchmark; the seed system's method (straight-line distance over closing speed, 5-fix pass rule,
- * ETA counted from the poll) is scored on the very same fixes.
+ * (advanceTracks on each poll of the lines, then estimateBus for the tracked stop, with the variant paths
+ * built from the shipped catalogue exactly as the worker builds them from the database) with the
+ * simulator's /buses feed, polled every 15 s of simulated time for a set of real stops, over several seeds.
+ * Every ETA the dashboard would show at each poll is joined with the simulator's ground truth (when each
+ * bus really reached each stop) and scored with the ETA Accuracy Benchmark; the seed system's method
+ * (straight-line distance over closing speed, 5-fix pass rule, ETA counted from the poll) is scored on the
+ * very same fixes.
  *   --seeds 1,2,3   --stops N (per seed, default 40)   --hours H (default 2)   --start ISO (default a
  *   weekday 07:00 in Montevideo, so the run crosses the morning rush)   --dwell S (default 20)
  *   --dump FILE   also write every scored prediction, one JSON object per line, for a closer look
  * Prints a table on stderr and one JSON line on stdout.
  */
 import { writeFileSync } from 'node:fs';
-import { applyReports, BusState } from '../../src/buses/domain/bus-update';
+import { advanceTracks, BusTrack, estimateBus, RouteContext, withDistances } from '../../src/buses/domain/bus-update';
 import { buildVariantPath, VariantPath } from '../../src/buses/domain/along-route';
 import {
   etaSeconds as seedEta,
@@ -90,7 +91,8 @@ interface TrackedStop {
   stop: { latitude: number; longitude: number };
   /** First poll, within the first interval: trackings are not in step. */
   phase: number;
-  state: BusState[];
+  /** The buses of its lines, as the line's polls leave them (here each stop polls its own lines). */
+  tracks: BusTrack[];
   observations: Map<string, Observation[]>;
   published: Record<Method, Map<string, Published[]>>;
 }
@@ -109,7 +111,7 @@ interface SeedResult {
   arrivals: number;
   staleEtas: Record<Method, number>;
   polls: number;
-  /** Time the tick's computation (applyReports) took, each poll. */
+  /** Time the tick's computation (advanceTracks and estimateBus) took, each poll. */
   computeMs: number[];
 }
 
@@ -128,7 +130,7 @@ function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: nu
       lines: sim.linesForStop(stopId).map((l) => l.line),
       stop: { latitude, longitude },
       phase: Math.floor(random() * POLL_MS),
-      state: [],
+      tracks: [],
       observations: new Map(),
       published: { ours: new Map(), seed: new Map() },
     };
@@ -146,24 +148,23 @@ function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: nu
     computeMs: [],
   };
   for (const t of tracked) {
+    const routes: RouteContext = { stopId: t.stopId, pathOf: (id) => paths.get(id), dwellSeconds: DWELL };
     for (let at = START + t.phase; at < end; at += POLL_MS) {
       // What the worker receives: the feed as JSON, through the product's own parser.
       const body: unknown = JSON.parse(JSON.stringify(sim.vehicles({ lines: t.lines, at })));
       const reports = parseList(body, parseBus, 'buses').items;
       const computeStarted = performance.now();
-      const update = applyReports(t.state, reports, t.stop, new Date(at), {
-        stopId: t.stopId,
-        pathOf: (id) => paths.get(id),
-        dwellSeconds: DWELL,
-      });
+      t.tracks = advanceTracks(t.tracks, reports, new Date(at));
+      const buses = t.tracks.map((track) => estimateBus(track, t.stop, new Date(at), routes));
       result.computeMs.push(performance.now() - computeStarted);
-      t.state = update.kept;
       result.polls++;
-      for (const bus of update.kept) {
+      for (const [i, track] of t.tracks.entries()) {
+        const bus = buses[i];
         if (bus.missingCount > 0) continue;
         const k = key(bus);
         const fixAt = bus.lastFixAt.getTime();
-        const passedSeed = seedPassed(bus.history);
+        const fixes = withDistances(track.history, t.stop);
+        const passedSeed = seedPassed(fixes);
         const list = t.observations.get(k) ?? [];
         list.push({ at, fixAt, passed: { ours: bus.passed || bus.status === 'not_coming', seed: passedSeed } });
         t.observations.set(k, list);
@@ -175,7 +176,7 @@ function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: nu
           publish(t.published.ours, k, { at, predictedArrival: at + shown * 1000 });
         }
         // The seed showed its ETA as seconds from the poll, whatever the age of the fix.
-        const seedSeconds = seedEta(bus.history, passedSeed);
+        const seedSeconds = seedEta(fixes, passedSeed);
         if (seedSeconds !== null) {
           if (ageS > STALE_AFTER_SECONDS) result.staleEtas.seed++;
           publish(t.published.seed, k, { at, predictedArrival: at + seedSeconds * 1000 });
@@ -334,7 +335,14 @@ function main(): void {
       // What along-route tracking costs a tick in CPU (compare: a tick's database work is milliseconds).
       tickComputeMs: {
         mean: Number((sum((r) => r.computeMs.reduce((a, b) => a + b, 0)) / sum((r) => r.polls)).toFixed(3)),
-        p99: Number((quantile(merged((r) => r.computeMs), 0.99) ?? 0).toFixed(3)),
+        p99: Number(
+          (
+            quantile(
+              merged((r) => r.computeMs),
+              0.99,
+            ) ?? 0
+          ).toFixed(3),
+        ),
       },
       arrivals: sum((r) => r.arrivals),
       passes: sum((r) => r.passes),

@@ -1,18 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
-import { Fix } from './domain/bus-metrics';
-import { busKey, BusState, BusUpdate } from './domain/bus-update';
-import { BusPosition } from './entities/bus-position.entity';
+import { EntityManager } from 'typeorm';
+import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { BusState } from './domain/bus-update';
 import { BusTracking } from './entities/bus-tracking.entity';
 
-/** Rows per multi-row statement: far below SQLite's 32,766 bound parameters (19 columns a row). */
-const CHUNK = 500;
+/** What one tick writes: every bus its tracking shows now. */
+export interface TrackingBuses {
+  trackingId: string;
+  buses: BusState[];
+}
 
-const chunks = <T>(rows: T[]): T[][] =>
-  Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
+/** Rows per statement: 19 parameters a row stays under SQLite's 32,766 and PostgreSQL's 65,535. */
+const CHUNK = 1000;
 
 /** Upsert target: a bus is one row per tracking. */
 const BUS_IDENTITY = ['trackingId', 'company', 'busId'];
+/** Written on every tick; firstSeenAt only when the row is new. */
 const BUS_COLUMNS = [
   'line',
   'variantId',
@@ -26,78 +29,61 @@ const BUS_COLUMNS = [
   'passed',
   'missingCount',
   'positionsCount',
-  'firstSeenAt',
   'lastSeenAt',
   'lastFixAt',
-];
+  'refreshedAt',
+] as const;
+const INSERTED = [...BUS_IDENTITY, 'firstSeenAt', ...BUS_COLUMNS];
 
 /**
- * Loads and stores the per-tracking bus state that applyReports works on. A tick costs the same
- * handful of statements whether it sees 2 buses or 200: two reads, one upsert of every bus, one
- * insert of every new fix, and at most three deletes.
+ * Stores what ticks computed, as the dashboard reads it: one row per bus and tracking. The statements do
+ * not grow with the ticks or the buses: one multi-row upsert for every bus of every tracking in the batch
+ * (per thousand rows), then one delete of the rows those ticks no longer show (the buses that left the
+ * list). Nothing is read: the history behind the figures lives with the line (LineTracks).
  */
 @Injectable()
 export class BusStateStore {
-  async load(manager: EntityManager, trackingId: string): Promise<BusState[]> {
-    const rows = await manager.find(BusTracking, { where: { trackingId } });
-    if (!rows.length) return [];
-    const positions = await manager.find(BusPosition, { where: { trackingId }, order: { fixAt: 'ASC', id: 'ASC' } });
-    const history = new Map<string, Fix[]>(rows.map((r) => [busKey(r), []]));
-    for (const p of positions) history.get(p.busKey)?.push(p);
-    return rows.map((row) => ({ ...row, history: history.get(busKey(row)) ?? [] }));
+  async save(manager: EntityManager, ticks: TrackingBuses[], now: Date): Promise<void> {
+    if (!ticks.length) return;
+    const metadata = manager.connection.getMetadata(BusTracking);
+    const columns = INSERTED.map((name) => metadata.findColumnWithPropertyName(name)!);
+    const driver = manager.connection.driver;
+    const table = metadata.tableName;
+    const postgres = driver.options.type === 'postgres';
+    const quote = (c: ColumnMetadata): string => `"${c.databaseName}"`;
+    const rows = ticks.flatMap((t) =>
+      t.buses.map((bus) => ({ ...bus, trackingId: t.trackingId, firstSeenAt: now, refreshedAt: now })),
+    );
+    const placeholder = (i: number): string => (postgres ? `$${i + 1}` : '?');
+    const conflict = BUS_IDENTITY.map((name) => `"${name}"`).join(', ');
+    const updates = columns
+      .filter((c) => (BUS_COLUMNS as readonly string[]).includes(c.propertyName))
+      .map((c) => `${quote(c)} = excluded.${quote(c)}`)
+      .join(', ');
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      const parameters: unknown[] = [];
+      const tuples = chunk.map((row) => {
+        const marks = columns.map((column) => {
+          parameters.push(driver.preparePersistentValue((row as Record<string, unknown>)[column.propertyName], column));
+          return placeholder(parameters.length - 1);
+        });
+        return `(${marks.join(', ')})`;
+      });
+      await manager.query(
+        `INSERT INTO "${table}" (${columns.map(quote).join(', ')}) VALUES ${tuples.join(', ')} ` +
+          `ON CONFLICT (${conflict}) DO UPDATE SET ${updates}`,
+        parameters,
+      );
+    }
+    // Every row these ticks still show was just stamped with `now`; the others are buses that left.
+    const refreshed = metadata.findColumnWithPropertyName('refreshedAt')!;
+    const ids = ticks.map((t) => t.trackingId);
+    const stamp: unknown = driver.preparePersistentValue(now, refreshed);
+    await manager.query(
+      `DELETE FROM "${table}" WHERE "trackingId" IN (${ids.map((_, i) => placeholder(i)).join(', ')}) ` +
+        `AND ("refreshedAt" IS NULL OR "refreshedAt" <> ${placeholder(ids.length)})`,
+      [...ids, stamp],
+    );
   }
-
-  async save(manager: EntityManager, trackingId: string, update: BusUpdate): Promise<void> {
-    if (update.removed.length) {
-      await manager.delete(BusTracking, { id: In(update.removed.map((b) => b.id)) });
-      await manager.delete(BusPosition, { trackingId, busKey: In(update.removed.map(busKey)) });
-    }
-    for (const rows of chunks(update.kept.map((bus) => toRow(trackingId, bus)))) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(BusTracking)
-        .values(rows)
-        .orUpdate(BUS_COLUMNS, BUS_IDENTITY)
-        // Nothing to read back: ids are not needed (positions are keyed by bus), and on SQLite an
-        // upsert that updated returns none to read.
-        .updateEntity(false)
-        .execute();
-    }
-    const fixes = update.newFixes.map(({ bus, fix }) => ({
-      trackingId,
-      busKey: busKey(bus),
-      latitude: fix.latitude,
-      longitude: fix.longitude,
-      distanceMeters: fix.distanceMeters,
-      fixAt: fix.fixAt,
-    }));
-    for (const rows of chunks(fixes)) {
-      await manager.createQueryBuilder().insert().into(BusPosition).values(rows).updateEntity(false).execute();
-    }
-    if (update.droppedFixIds.length) await manager.delete(BusPosition, { id: In(update.droppedFixIds) });
-  }
-}
-
-function toRow(trackingId: string, bus: BusState): Omit<BusTracking, 'id'> {
-  return {
-    trackingId,
-    company: bus.company,
-    busId: bus.busId,
-    line: bus.line,
-    variantId: bus.variantId,
-    destination: bus.destination,
-    latitude: bus.latitude,
-    longitude: bus.longitude,
-    distanceMeters: bus.distanceMeters,
-    speedKmh: bus.speedKmh,
-    etaSeconds: bus.etaSeconds,
-    status: bus.status,
-    passed: bus.passed,
-    missingCount: bus.missingCount,
-    positionsCount: bus.history.length,
-    firstSeenAt: bus.firstSeenAt,
-    lastSeenAt: bus.lastSeenAt,
-    lastFixAt: bus.lastFixAt,
-  };
 }

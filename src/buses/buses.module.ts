@@ -7,7 +7,7 @@ import { BusesService } from './buses.service';
 import { CatalogModule } from './catalog.module';
 import { FinishedDetailJanitor } from './finished-detail-janitor';
 import { LineSnapshots } from './line-snapshots';
-import { BusPosition } from './entities/bus-position.entity';
+import { LineTracks } from './line-tracks';
 import { BusTracking } from './entities/bus-tracking.entity';
 import { StmRateLimiter } from './stm/stm-rate-limiter';
 import { StmTokenProvider } from './stm/stm-token.provider';
@@ -16,11 +16,12 @@ import { VariantPaths } from './variant-paths';
 
 /** The tracker: STM client, bus state and the tick itself. */
 @Module({
-  imports: [HttpModule, CatalogModule, TypeOrmModule.forFeature([Tracking, BusTracking, BusPosition])],
+  imports: [HttpModule, CatalogModule, TypeOrmModule.forFeature([Tracking, BusTracking])],
   providers: [
     BusesService,
     BusStateStore,
     LineSnapshots,
+    LineTracks,
     FinishedDetailJanitor,
     StmClient,
     StmTokenProvider,

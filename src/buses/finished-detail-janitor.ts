@@ -4,13 +4,12 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DatabaseWriteLock } from '../database/write-lock';
 import { RedisConnection } from '../shared/redis.provider';
-import { BusPosition } from './entities/bus-position.entity';
 import { BusTracking } from './entities/bus-tracking.entity';
 
 const EVERY_MS = 10 * 60_000;
 
 /**
- * Keeps the database bounded: the bus rows and positions of trackings that ended longer than
+ * Keeps the database bounded: the bus rows of trackings that ended longer than
  * TRACKING_DETAIL_RETENTION_MINUTES ago are deleted (the tracking itself, with why it ended, stays).
  * Runs in workers every ten minutes; a Redis lock lets one of them do it.
  */
@@ -60,20 +59,12 @@ export class FinishedDetailJanitor implements OnApplicationBootstrap, OnApplicat
     ).map((r) => r.id);
     if (!ended.length) return 0;
     await this.writes.run(() =>
-      this.dataSource.transaction(async (manager) => {
-        await manager
-          .createQueryBuilder()
-          .delete()
-          .from(BusPosition)
-          .where('"trackingId" IN (:...ids)', { ids: ended })
-          .execute();
-        await manager
-          .createQueryBuilder()
-          .delete()
-          .from(BusTracking)
-          .where('"trackingId" IN (:...ids)', { ids: ended })
-          .execute();
-      }),
+      this.dataSource
+        .createQueryBuilder()
+        .delete()
+        .from(BusTracking)
+        .where('"trackingId" IN (:...ids)', { ids: ended })
+        .execute(),
     );
     return ended.length;
   }

@@ -6,10 +6,15 @@ import { StmCredentialsError, StmUnavailableError } from './stm/stm.errors';
 import { StmClient } from './stm/stm.client';
 import { BusReport } from './stm/stm.types';
 
-interface Snapshot {
+/** One line's buses as one poll of one window saw them. */
+export interface LineSnapshot {
   fetchedAt: number;
   /** The interval-long time window it was fetched in: it serves that window only. */
   window: number;
+  buses: BusReport[];
+}
+
+interface StoredSnapshot extends Omit<LineSnapshot, 'buses'> {
   buses: (Omit<BusReport, 'fixAt'> & { fixAt: string })[];
 }
 
@@ -22,7 +27,14 @@ interface Failure {
 const WANTED = 'lines:wanted';
 const WANTED_AT_LEAST_MS = 60_000;
 const LOCK = 'snapshots:lock';
-const snapshotKey = (line: string): string => `snapshot:${line}`;
+/**
+ * Windows of a line kept in Redis: its snapshots are also the buses' position history (30 positions a bus),
+ * so a little more than 30 polls are kept.
+ */
+export const HISTORY_WINDOWS = 32;
+const snapshotKey = (line: string, window: number): string => `snapshot:${line}:${window}`;
+/** How often a process re-announces that it wants a line (the wanted set forgets after WANTED_AT_LEAST_MS). */
+const WANT_EVERY_MS = 5_000;
 const failureKey = (line: string): string => `snapshot-failure:${line}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -34,6 +46,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * finds its lines stale takes a Redis lock (single flight across all workers) and fetches every
  * line wanted lately that has no snapshot of this window yet, in multi-line requests of
  * STM_BATCH_SIZE lines; the others wait for it. So each line is fetched at most once a window.
+ *
+ * Each window's snapshot of a line stays in Redis for HISTORY_WINDOWS windows: it is the buses' history
+ * too (see LineTracks). A process parses a snapshot once and keeps it while it is part of the history;
+ * snapshots never change once written, so that copy is never wrong.
  */
 @Injectable()
 export class LineSnapshots {
@@ -49,18 +65,33 @@ export class LineSnapshots {
     return this.config.tracking.intervalSeconds * 1000;
   }
 
-  /** Buses of the lines, from snapshots less than one interval old. */
+  /** Parsed snapshots by line, then window; null: known to be absent (a past window nobody fetched). */
+  private readonly cache = new Map<string, Map<number, LineSnapshot | null>>();
+  private readonly wantedAt = new Map<string, number>();
+
+  /** Buses of the lines, from snapshots of the current window. */
   async busesOf(lines: string[]): Promise<BusReport[]> {
+    const window = await this.ensure(lines);
+    const snapshots = await Promise.all(lines.map((l) => this.snapshot(l, window)));
+    return snapshots.flatMap((s) => s?.buses ?? []);
+  }
+
+  /**
+   * Makes sure every line has a snapshot of the current window, fetching (once across all processes)
+   * those that do not; returns that window. Throws what the fetch failed with, or StmUnavailableError
+   * when no snapshot came in time.
+   */
+  async ensure(lines: string[]): Promise<number> {
     const startedAt = Date.now();
     const redis = this.redis.client;
-    await redis.zadd(WANTED, ...lines.flatMap((l) => [startedAt, l]));
+    await this.want(lines, startedAt);
     // The refresh takes its turn behind the rate limit; waiting longer than a few timeouts is pointless.
     const deadline = startedAt + Math.max(3 * this.config.stm.timeoutMs, 2 * this.intervalMs);
     for (;;) {
-      const snapshots = await this.read(lines);
       const window = this.windowOf(Date.now());
-      const stale = lines.filter((l) => snapshots.get(l)?.window !== window);
-      if (!stale.length) return lines.flatMap((l) => revive(snapshots.get(l)!));
+      const present = await Promise.all(lines.map((l) => this.snapshot(l, window)));
+      const stale = lines.filter((_, i) => !present[i]);
+      if (!stale.length) return window;
       await this.throwIfFailed(stale, startedAt);
       if (Date.now() > deadline) throw new StmUnavailableError(`no snapshot of line(s) ${stale.join(', ')} in time`);
       const token = randomUUID();
@@ -86,6 +117,46 @@ export class LineSnapshots {
   }
 
   /**
+   * The snapshots of a line for the given windows (oldest first), null where there is none. Windows
+   * before the previous one are final; the current one and the previous (a refresh started then may
+   * still be writing it) are asked again until found.
+   */
+  async history(line: string, windows: number[]): Promise<(LineSnapshot | null)[]> {
+    const current = this.windowOf(Date.now());
+    const known = this.cache.get(line);
+    const missing = windows.filter((w) => known?.get(w) === undefined);
+    if (missing.length) {
+      const values = await this.redis.client.mget(...missing.map((w) => snapshotKey(line, w)));
+      missing.forEach((w, i) => this.remember(line, w, values[i], current));
+    }
+    return windows.map((w) => this.cache.get(line)?.get(w) ?? null);
+  }
+
+  private async snapshot(line: string, window: number): Promise<LineSnapshot | null> {
+    const cached = this.cache.get(line)?.get(window);
+    if (cached !== undefined) return cached;
+    const value = await this.redis.client.get(snapshotKey(line, window));
+    return this.remember(line, window, value, window);
+  }
+
+  private remember(line: string, window: number, value: string | null, current: number): LineSnapshot | null {
+    let windows = this.cache.get(line);
+    if (!windows) this.cache.set(line, (windows = new Map<number, LineSnapshot | null>()));
+    for (const w of windows.keys()) if (w <= current - HISTORY_WINDOWS - 1) windows.delete(w);
+    const snapshot = value ? revive(JSON.parse(value) as StoredSnapshot) : null;
+    if (snapshot || window < current - 1) windows.set(window, snapshot);
+    return snapshot;
+  }
+
+  /** Tells the refresher these lines are tracked, at most every WANT_EVERY_MS per line and process. */
+  private async want(lines: string[], now: number): Promise<void> {
+    const due = lines.filter((l) => now - (this.wantedAt.get(l) ?? 0) >= WANT_EVERY_MS);
+    if (!due.length) return;
+    await this.redis.client.zadd(WANTED, ...due.flatMap((l) => [now, l]));
+    for (const l of due) this.wantedAt.set(l, now);
+  }
+
+  /**
    * A line stays in the window's batched fetch this long after a tick last asked for it. Longer than two
    * intervals: when the workers fall behind, a line's ticks come further apart, and a line dropped from the
    * batch would later cost a request of its own (fewer lines a request, more requests a window). Fetching
@@ -95,15 +166,8 @@ export class LineSnapshots {
     return Math.max(2 * this.intervalMs, WANTED_AT_LEAST_MS);
   }
 
-  private windowOf(time: number): number {
+  windowOf(time: number): number {
     return Math.floor(time / this.intervalMs);
-  }
-
-  private async read(lines: string[]): Promise<Map<string, Snapshot>> {
-    const values = await this.redis.client.mget(...lines.map(snapshotKey));
-    const map = new Map<string, Snapshot>();
-    values.forEach((v, i) => v && map.set(lines[i], JSON.parse(v) as Snapshot));
-    return map;
   }
 
   private async throwIfFailed(lines: string[], since: number): Promise<void> {
@@ -123,8 +187,9 @@ export class LineSnapshots {
     const since = now - this.wantedForMs;
     await redis.zremrangebyscore(WANTED, 0, since);
     const wanted = await redis.zrangebyscore(WANTED, since, '+inf');
-    const current = await this.read([...new Set([...wanted, ...stale])]);
-    const lines = [...new Set([...wanted, ...stale])].filter((l) => current.get(l)?.window !== window).sort();
+    const candidates = [...new Set([...wanted, ...stale])].sort();
+    const present = await this.redis.client.mget(...candidates.map((l) => snapshotKey(l, window)));
+    const lines = candidates.filter((_, i) => present[i] === null);
     await Promise.all(this.batches(lines).map((batch) => this.fetchBatch(batch, window)));
   }
 
@@ -135,14 +200,14 @@ export class LineSnapshots {
 
   private async fetchBatch(lines: string[], window: number): Promise<void> {
     const redis = this.redis.client;
-    const ttl = 3 * this.intervalMs;
+    const ttl = (HISTORY_WINDOWS + 1) * this.intervalMs;
     try {
       const { items } = await this.stm.getBuses(lines);
       const fetchedAt = Date.now();
-      const byLine = new Map<string, Snapshot>(lines.map((l) => [l, { fetchedAt, window, buses: [] }]));
+      const byLine = new Map<string, StoredSnapshot>(lines.map((l) => [l, { fetchedAt, window, buses: [] }]));
       for (const bus of items) byLine.get(bus.line)?.buses.push({ ...bus, fixAt: bus.fixAt.toISOString() });
       const write = redis.multi();
-      for (const [line, snapshot] of byLine) write.set(snapshotKey(line), JSON.stringify(snapshot), 'PX', ttl);
+      for (const [line, snapshot] of byLine) write.set(snapshotKey(line, window), JSON.stringify(snapshot), 'PX', ttl);
       await write.exec();
     } catch (error) {
       const failure: Failure = {
@@ -158,6 +223,6 @@ export class LineSnapshots {
   }
 }
 
-function revive(snapshot: Snapshot): BusReport[] {
-  return snapshot.buses.map((b) => ({ ...b, fixAt: new Date(b.fixAt) }));
+function revive(snapshot: StoredSnapshot): LineSnapshot {
+  return { ...snapshot, buses: snapshot.buses.map((b) => ({ ...b, fixAt: new Date(b.fixAt) })) };
 }

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { BusPosition } from '../buses/entities/bus-position.entity';
 import { BusStop } from '../buses/entities/bus-stop.entity';
 import { BusTracking } from '../buses/entities/bus-tracking.entity';
 import { LineVariant } from '../buses/entities/line-variant.entity';
@@ -10,10 +9,11 @@ import { VariantStop } from '../buses/entities/variant-stop.entity';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
 import { PositionsKeyedByBus1764300000000 } from './migrations/1764300000000-positions-keyed-by-bus';
+import { HistoryWithTheLine1764400000000 } from './migrations/1764400000000-history-with-the-line';
 import { queryCounter } from './query-counter';
 
-export const ENTITIES = [BusStop, LineVariant, VariantStop, Tracking, BusTracking, BusPosition];
-export const MIGRATIONS = [InitialSchema1764200000000, PositionsKeyedByBus1764300000000];
+export const ENTITIES = [BusStop, LineVariant, VariantStop, Tracking, BusTracking];
+export const MIGRATIONS = [InitialSchema1764200000000, PositionsKeyedByBus1764300000000, HistoryWithTheLine1764400000000];
 
 /**
  * The one TypeORM data source definition, used by the app, the worker and (through ormconfig.ts)

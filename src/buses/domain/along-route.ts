@@ -1,5 +1,5 @@
 import { buildRoute, projectNearHint, type Route } from '../../shared/route';
-import type { Fix } from './bus-metrics';
+import type { Position } from './bus-metrics';
 
 /**
  * Where a bus is along its variant's route, and what follows from it: distance to the stop along the
@@ -74,7 +74,7 @@ export interface AlongFix {
  * starts a new trip, and the series with it. Null when the newest fix is off the route (the path says
  * nothing about where that bus is now).
  */
-export function alongSeries(path: VariantPath, fixes: readonly Fix[]): AlongFix[] | null {
+export function alongSeries(path: VariantPath, fixes: readonly Position[]): AlongFix[] | null {
   const series: AlongFix[] = [];
   let hint: number | undefined;
   let newestOnRoute = false;
@@ -126,12 +126,14 @@ export type AlongRouteEstimate =
 export function estimateAlongRoute(
   path: VariantPath,
   stopId: number,
-  fixes: readonly Fix[],
+  fixes: readonly Position[],
   settings: AlongRouteSettings = DEFAULT_ALONG_ROUTE_SETTINGS,
+  /** The fixes' alongSeries on this path, when the caller already has it (it does not depend on the stop). */
+  precomputed?: AlongFix[] | null,
 ): AlongRouteEstimate | null {
   const visits = path.offsets.filter((_, i) => path.stopIds[i] === stopId);
   if (!visits.length) return { kind: 'not-serving' };
-  const series = alongSeries(path, fixes);
+  const series = precomputed === undefined ? alongSeries(path, fixes) : precomputed;
   if (!series) return null;
   const { along } = series[series.length - 1];
   // A variant can serve the stop twice (a loop): the visit that matters is the next one not yet passed.

@@ -1,11 +1,13 @@
 import { BusStatus } from '../entities/bus-tracking.entity';
 import { haversineMeters, LatLon } from './geo';
 
-/** One fix of a bus with its straight-line distance to the tracked stop. */
-export interface Fix extends LatLon {
-  /** Row id once stored. */
-  id?: number;
+/** Where a bus was, by the API's clock. */
+export interface Position extends LatLon {
   fixAt: Date;
+}
+
+/** One fix of a bus with its straight-line distance to the tracked stop (the seed's rules work on these). */
+export interface Fix extends Position {
   distanceMeters: number;
 }
 
@@ -19,7 +21,7 @@ export const STALE_AFTER_SECONDS = 90;
 export const STATUS_THRESHOLDS_METERS = { arriving: 100, veryClose: 300, approaching: 1000 } as const;
 
 /** Last n fixes in time order; input may be in any order. */
-export function recentFixes(history: readonly Fix[], n = RECENT_FIXES): Fix[] {
+export function recentFixes<T extends Position>(history: readonly T[], n = RECENT_FIXES): T[] {
   return [...history].sort((a, b) => a.fixAt.getTime() - b.fixAt.getTime()).slice(-n);
 }
 
@@ -27,7 +29,7 @@ export function recentFixes(history: readonly Fix[], n = RECENT_FIXES): Fix[] {
  * Real ground speed in km/h from the recent fixes: path length over elapsed time. The API's own
  * `speed` field is not used: the seed system found it unreliable.
  */
-export function speedKmh(history: readonly Fix[]): number | null {
+export function speedKmh(history: readonly Position[]): number | null {
   const fixes = recentFixes(history);
   if (fixes.length < 2) return null;
   const seconds = (fixes[fixes.length - 1].fixAt.getTime() - fixes[0].fixAt.getTime()) / 1000;

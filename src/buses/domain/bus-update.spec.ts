@@ -1,5 +1,16 @@
 import { BusReport } from '../stm/stm.types';
-import { applyReports, busKey, BusState, BusUpdate, MAX_MISSING_POLLS, MAX_POSITIONS, ROAD_FACTOR } from './bus-update';
+import {
+  advanceTracks,
+  busKey,
+  BusState,
+  BusTrack,
+  estimateBus,
+  MAX_MISSING_POLLS,
+  MAX_POSITIONS,
+  ROAD_FACTOR,
+  RouteContext,
+  withDistances,
+} from './bus-update';
 import { haversineMeters, LatLon } from './geo';
 import { buildVariantPath } from './along-route';
 
@@ -7,6 +18,11 @@ const METERS_PER_DEGREE_LAT = (6_371_000 * Math.PI) / 180; // ≈ 111,194.93
 const STOP: LatLon = { latitude: -34.9, longitude: -56.16 };
 const T0 = Date.parse('2025-11-15T16:00:00.000Z');
 const at = (seconds: number): Date => new Date(T0 + seconds * 1000);
+/** A point `northMeters` north (negative: south) of STOP. */
+const north = (northMeters: number): LatLon => ({
+  latitude: STOP.latitude + northMeters / METERS_PER_DEGREE_LAT,
+  longitude: STOP.longitude,
+});
 
 /**
  * A report of a bus `northMeters` north (negative: south) of the stop, with its API fix `fixSeconds`
@@ -20,33 +36,40 @@ function report(busId: number, fixSeconds: number, northMeters: number, extra: P
     variantId: 4426,
     origin: 'GÉANT',
     destination: 'PLAZA INDEPENDENCIA',
-    latitude: STOP.latitude + northMeters / METERS_PER_DEGREE_LAT,
-    longitude: STOP.longitude,
+    ...north(northMeters),
     fixAt: at(fixSeconds),
     reportedSpeedKmh: null,
     ...extra,
   };
 }
 
-/**
- * Plays the caller's part (SPEC §3.3): applies one poll, "stores" the new fixes by giving them row ids,
- * and hands the kept buses to the next poll. The removed ones are deleted, as the store does.
- */
-class Tracker {
-  state: BusState[] = [];
-  nextFixId = 1;
-  last!: BusUpdate;
+/** Plays the line poller's part: applies each poll to the line's buses and keeps the result for the next. */
+class Line {
+  tracks: BusTrack[] = [];
 
-  poll(reports: BusReport[], nowSeconds: number): BusUpdate {
-    this.last = applyReports(this.state, reports, STOP, at(nowSeconds));
-    for (const { fix } of this.last.newFixes) fix.id = this.nextFixId++;
-    this.state = this.last.kept;
-    return this.last;
+  poll(reports: BusReport[], nowSeconds: number): BusTrack[] {
+    this.tracks = advanceTracks(this.tracks, reports, at(nowSeconds));
+    return this.tracks;
   }
 
-  bus(busId: number, company = 'CUTCSA'): BusState | undefined {
-    return this.state.find((b) => b.busId === busId && b.company === company);
+  bus(busId: number, company = 'CUTCSA'): BusTrack | undefined {
+    return this.tracks.find((b) => b.busId === busId && b.company === company);
   }
+
+  /** What a tracking of STOP shows of the bus at `nowSeconds`. */
+  view(busId: number, nowSeconds: number, routes?: RouteContext, company = 'CUTCSA'): BusState {
+    const track = this.bus(busId, company);
+    if (!track) throw new Error(`bus ${company} ${busId} is not on the line`);
+    return estimateBus(track, STOP, at(nowSeconds), routes);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Date) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 describe('busKey', () => {
@@ -57,19 +80,30 @@ describe('busKey', () => {
   });
 });
 
-describe('applyReports', () => {
+describe('withDistances', () => {
+  it("adds each position's straight-line distance to the stop, keeping the position", () => {
+    const history = [
+      { ...north(800), fixAt: at(0) },
+      { ...north(-250), fixAt: at(15) },
+    ];
+    const fixes = withDistances(history, STOP);
+    expect(fixes.map((f) => f.distanceMeters)).toEqual([expect.closeTo(800, 3), expect.closeTo(250, 3)]);
+    expect(fixes[1]).toMatchObject(history[1]);
+    expect(history[0]).not.toHaveProperty('distanceMeters');
+  });
+});
+
+describe('advanceTracks', () => {
   it('does nothing with no previous buses and an empty feed', () => {
-    expect(applyReports([], [], STOP, at(0))).toEqual({ kept: [], removed: [], newFixes: [], droppedFixIds: [] });
+    expect(advanceTracks([], [], at(0))).toEqual([]);
   });
 
-  it('gives a new bus fresh state and exactly one fix', () => {
+  it('gives a new bus exactly one fix, and the tracking sees it with fresh state', () => {
     const r = report(19, 0, 500);
-    const update = applyReports([], [r], STOP, at(3));
-    expect(update.kept).toHaveLength(1);
-    expect(update.removed).toEqual([]);
-    expect(update.droppedFixIds).toStrictEqual([]);
-    const bus = update.kept[0];
-    expect(bus).toMatchObject({
+    const tracks = advanceTracks([], [r], at(3));
+    expect(tracks).toHaveLength(1);
+    const [track] = tracks;
+    expect(track).toStrictEqual({
       company: 'CUTCSA',
       busId: 19,
       line: '21',
@@ -77,181 +111,178 @@ describe('applyReports', () => {
       destination: 'PLAZA INDEPENDENCIA',
       latitude: r.latitude,
       longitude: r.longitude,
+      lastFixAt: at(0),
+      lastSeenAt: at(3),
+      missingCount: 0,
+      history: [{ latitude: r.latitude, longitude: r.longitude, fixAt: at(0) }],
+    });
+
+    const bus = estimateBus(track, STOP, at(3));
+    expect(bus).toMatchObject({
+      company: 'CUTCSA',
+      busId: 19,
+      latitude: r.latitude,
+      longitude: r.longitude,
       speedKmh: null,
       etaSeconds: null,
       status: 'calculating',
       passed: false,
       missingCount: 0,
-      firstSeenAt: at(3),
+      positionsCount: 1,
       lastSeenAt: at(3),
       lastFixAt: at(0),
     });
+    expect(bus).not.toHaveProperty('history');
     expect(bus.distanceMeters).toBeCloseTo(500 * ROAD_FACTOR, 3);
     expect(bus.distanceMeters).toBe(haversineMeters(STOP, r) * ROAD_FACTOR);
-    expect(bus.history).toHaveLength(1);
-    expect(bus.history[0]).toMatchObject({ latitude: r.latitude, longitude: r.longitude, fixAt: at(0) });
-    expect(update.newFixes).toHaveLength(1);
-    expect(update.newFixes[0].bus).toBe(bus);
-    expect(update.newFixes[0].fix).toBe(bus.history[0]);
-  });
-
-  it('labels a new bus 50 m away "arriving" even though it has no ETA yet', () => {
-    const [bus] = applyReports([], [report(19, 0, 50)], STOP, at(0)).kept;
-    expect(bus.etaSeconds).toBeNull();
-    expect(bus.status).toBe('arriving');
   });
 
   it('adds no fix when the API timestamp repeats, but still counts the bus as seen', () => {
-    const t = new Tracker();
-    t.poll([report(19, 0, 800)], 1);
-    const update = t.poll([report(19, 0, 700)], 16);
-    expect(update.newFixes).toEqual([]);
-    const bus = t.bus(19)!;
+    const line = new Line();
+    line.poll([report(19, 0, 800)], 1);
+    const before = line.bus(19)!;
+    line.poll([report(19, 0, 700)], 16);
+    const bus = line.bus(19)!;
     expect(bus.history).toHaveLength(1);
-    expect(bus.history[0].distanceMeters).toBeCloseTo(800, 3);
+    // The very same history: what is derived from it (the along-route series) is not computed again.
+    expect(bus.history).toBe(before.history);
+    expect(bus.latitude).toBe(north(800).latitude);
     expect(bus.lastFixAt).toEqual(at(0));
     expect(bus.lastSeenAt).toEqual(at(16));
-    expect(bus.firstSeenAt).toEqual(at(1));
     expect(bus.missingCount).toBe(0);
+    expect(line.view(19, 16).distanceMeters).toBeCloseTo(800 * ROAD_FACTOR, 3);
   });
 
-  it('adds no fix when the API sends an older timestamp than the newest stored', () => {
-    const t = new Tracker();
-    t.poll([report(19, 30, 800)], 31);
-    const update = t.poll([report(19, 15, 900)], 46);
-    expect(update.newFixes).toEqual([]);
-    expect(t.bus(19)!.history.map((f) => f.fixAt)).toEqual([at(30)]);
+  it('adds no fix when the API sends an older timestamp than the newest kept', () => {
+    const line = new Line();
+    line.poll([report(19, 30, 800)], 31);
+    line.poll([report(19, 15, 900)], 46);
+    const bus = line.bus(19)!;
+    expect(bus.history.map((f) => f.fixAt)).toEqual([at(30)]);
+    expect(bus.latitude).toBe(north(800).latitude);
+    expect(bus.lastFixAt).toEqual(at(30));
+    expect(bus.lastSeenAt).toEqual(at(46));
   });
 
   it('adds exactly one fix for a newer timestamp and moves the bus there', () => {
-    const t = new Tracker();
-    t.poll([report(19, 0, 800)], 1);
+    const line = new Line();
+    line.poll([report(19, 0, 800)], 1);
+    const before = line.bus(19)!;
     const r = report(19, 15, 650);
-    const update = t.poll([r], 16);
-    expect(update.newFixes).toHaveLength(1);
-    expect(update.newFixes[0].fix.fixAt).toEqual(at(15));
-    const bus = t.bus(19)!;
-    expect(bus.history.map((f) => f.fixAt)).toEqual([at(0), at(15)]);
-    expect(bus.history[1].distanceMeters).toBeCloseTo(650, 3);
+    line.poll([r], 16);
+    const track = line.bus(19)!;
+    expect(track.history).toStrictEqual([
+      { ...north(800), fixAt: at(0) },
+      { latitude: r.latitude, longitude: r.longitude, fixAt: at(15) },
+    ]);
+    expect(before.history).toHaveLength(1); // a new array, the previous one untouched
+    expect(track.latitude).toBe(r.latitude);
+    expect(track.longitude).toBe(r.longitude);
+    expect(track.lastFixAt).toEqual(at(15));
+    const bus = line.view(19, 16);
     expect(bus.distanceMeters).toBeCloseTo(650 * ROAD_FACTOR, 3);
-    expect(bus.latitude).toBe(r.latitude);
-    expect(bus.lastFixAt).toEqual(at(15));
+    expect(bus.positionsCount).toBe(2);
     // 150 m in 15 s: 36 km/h from the history.
     expect(bus.speedKmh).toBeCloseTo(36, 3);
   });
 
-  it(`keeps at most ${MAX_POSITIONS} fixes and lists the ids of stored fixes that fell out`, () => {
+  it(`keeps at most ${MAX_POSITIONS} fixes, dropping the oldest`, () => {
     expect(MAX_POSITIONS).toBe(30);
-    const t = new Tracker();
-    const dropped: number[] = [];
+    const line = new Line();
     for (let i = 0; i < 40; i++) {
-      const update = t.poll([report(19, i * 15, 20_000 - i * 10)], i * 15 + 1);
-      dropped.push(...update.droppedFixIds);
-      expect(t.bus(19)!.history.length).toBe(Math.min(i + 1, 30));
-      expect(update.droppedFixIds).toStrictEqual(i < 30 ? [] : [i - 29]);
+      line.poll([report(19, i * 15, 20_000 - i * 10)], i * 15 + 1);
+      const history = line.bus(19)!.history;
+      expect(history).toHaveLength(Math.min(i + 1, 30));
+      expect(history[0].fixAt).toEqual(at(Math.max(0, i - 29) * 15));
+      expect(history[history.length - 1].fixAt).toEqual(at(i * 15));
     }
-    expect(dropped).toStrictEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    const history = t.bus(19)!.history;
-    expect(history.map((f) => f.id)).toEqual(Array.from({ length: 30 }, (_, k) => k + 11));
-    expect(history[0].fixAt).toEqual(at(10 * 15));
-    expect(history[29].fixAt).toEqual(at(39 * 15));
-  });
-
-  it('does not list fixes that fell out before they were ever stored (no id)', () => {
-    const t = new Tracker();
-    for (let i = 0; i < 30; i++) t.poll([report(19, i * 15, 20_000 - i * 10)], i * 15 + 1);
-    for (const f of t.state[0].history) delete f.id;
-    const update = t.poll([report(19, 30 * 15, 19_000)], 30 * 15 + 1);
-    expect(update.droppedFixIds).toStrictEqual([]);
-    expect(t.bus(19)!.history).toHaveLength(30);
-    expect(t.bus(19)!.history[0].fixAt).toEqual(at(15));
+    const history = line.bus(19)!.history;
+    expect(history.map((f) => f.fixAt)).toEqual(Array.from({ length: 30 }, (_, k) => at((k + 10) * 15)));
+    expect(line.view(19, 39 * 15 + 1).positionsCount).toBe(30);
   });
 
   it.each([
     ['older first', [report(19, 0, 900), report(19, 15, 800)]],
     ['newer first', [report(19, 15, 800), report(19, 0, 900)]],
   ])('counts a bus listed twice in one feed once, keeping the latest fix (%s)', (_order, reports) => {
-    const update = applyReports([], reports, STOP, at(20));
-    expect(update.kept).toHaveLength(1);
-    expect(update.newFixes).toHaveLength(1);
-    expect(update.newFixes[0].fix.fixAt).toEqual(at(15));
-    expect(update.kept[0].history.map((f) => f.fixAt)).toEqual([at(15)]);
-    expect(update.kept[0].distanceMeters).toBeCloseTo(800 * ROAD_FACTOR, 3);
+    const tracks = advanceTracks([], reports, at(20));
+    expect(tracks).toHaveLength(1);
+    expect(tracks[0].history.map((f) => f.fixAt)).toEqual([at(15)]);
+    expect(estimateBus(tracks[0], STOP, at(20)).distanceMeters).toBeCloseTo(800 * ROAD_FACTOR, 3);
   });
 
   it('treats the same bus number of two companies as two buses', () => {
-    const t = new Tracker();
-    const update = t.poll([report(19, 0, 900), report(19, 0, 400, { company: 'COETC' })], 1);
-    expect(update.kept).toHaveLength(2);
-    expect(update.newFixes).toHaveLength(2);
-    expect(t.bus(19, 'CUTCSA')!.distanceMeters).toBeCloseTo(900 * ROAD_FACTOR, 3);
-    expect(t.bus(19, 'COETC')!.distanceMeters).toBeCloseTo(400 * ROAD_FACTOR, 3);
+    const line = new Line();
+    line.poll([report(19, 0, 900), report(19, 0, 400, { company: 'COETC' })], 1);
+    expect(line.tracks).toHaveLength(2);
+    expect(line.view(19, 1, undefined, 'CUTCSA').distanceMeters).toBeCloseTo(900 * ROAD_FACTOR, 3);
+    expect(line.view(19, 1, undefined, 'COETC').distanceMeters).toBeCloseTo(400 * ROAD_FACTOR, 3);
 
     // Only the COETC bus reports again: the CUTCSA one is the one missing.
-    t.poll([report(19, 15, 300, { company: 'COETC' })], 16);
-    expect(t.bus(19, 'CUTCSA')!.missingCount).toBe(1);
-    expect(t.bus(19, 'CUTCSA')!.history).toHaveLength(1);
-    expect(t.bus(19, 'COETC')!.missingCount).toBe(0);
-    expect(t.bus(19, 'COETC')!.history).toHaveLength(2);
+    line.poll([report(19, 15, 300, { company: 'COETC' })], 16);
+    expect(line.bus(19, 'CUTCSA')!.missingCount).toBe(1);
+    expect(line.bus(19, 'CUTCSA')!.history).toHaveLength(1);
+    expect(line.bus(19, 'COETC')!.missingCount).toBe(0);
+    expect(line.bus(19, 'COETC')!.history).toHaveLength(2);
   });
 
   it(`counts misses and removes a bus at the ${MAX_MISSING_POLLS}rd consecutive one`, () => {
     expect(MAX_MISSING_POLLS).toBe(3);
-    const t = new Tracker();
-    t.poll([report(19, 0, 900), report(20, 0, 1500)], 1);
-    const seen = t.bus(19)!;
+    const line = new Line();
+    line.poll([report(19, 0, 900), report(20, 0, 1500)], 1);
+    const seen = line.bus(19)!;
 
     for (const miss of [1, 2]) {
-      const update = t.poll([report(20, miss * 15, 1500 - miss * 100)], miss * 15 + 1);
-      expect(update.removed).toEqual([]);
-      const bus = t.bus(19)!;
+      line.poll([report(20, miss * 15, 1500 - miss * 100)], miss * 15 + 1);
+      const bus = line.bus(19)!;
+      expect(bus).toBeDefined();
       expect(bus.missingCount).toBe(miss);
-      expect(bus.history).toEqual(seen.history);
+      expect(bus.history).toBe(seen.history);
       expect(bus.lastSeenAt).toEqual(at(1));
-      expect(update.newFixes.map((n) => n.bus.busId)).toEqual([20]);
+      expect(bus.lastFixAt).toEqual(at(0));
+      expect(line.bus(20)!.history).toHaveLength(miss + 1);
+      // A tracking still shows it meanwhile, with its miss count.
+      expect(line.view(19, miss * 15 + 1)).toMatchObject({ missingCount: miss, positionsCount: 1 });
     }
 
-    const update = t.poll([report(20, 45, 1200)], 46);
-    expect(update.removed).toHaveLength(1);
-    expect(update.removed[0]).toMatchObject({ company: 'CUTCSA', busId: 19, missingCount: 3 });
-    expect(update.kept.map((b) => b.busId)).toEqual([20]);
+    line.poll([report(20, 45, 1200)], 46);
+    expect(line.bus(19)).toBeUndefined();
+    expect(line.tracks.map((b) => b.busId)).toEqual([20]);
   });
 
   it('resets the miss count of a bus that comes back before its 3rd miss, keeping its history', () => {
-    const t = new Tracker();
-    t.poll([report(19, 0, 900)], 1);
-    t.poll([], 16);
-    t.poll([], 31);
-    expect(t.bus(19)!.missingCount).toBe(2);
-    const update = t.poll([report(19, 45, 600)], 46);
-    expect(update.removed).toEqual([]);
-    expect(t.bus(19)!.missingCount).toBe(0);
-    expect(t.bus(19)!.history).toHaveLength(2);
+    const line = new Line();
+    line.poll([report(19, 0, 900)], 1);
+    line.poll([], 16);
+    line.poll([], 31);
+    expect(line.bus(19)!.missingCount).toBe(2);
+    line.poll([report(19, 45, 600)], 46);
+    expect(line.bus(19)!.missingCount).toBe(0);
+    expect(line.bus(19)!.history.map((f) => f.fixAt)).toEqual([at(0), at(45)]);
     // Needs three fresh consecutive misses to leave again.
-    t.poll([], 61);
-    t.poll([], 76);
-    expect(t.last.removed).toEqual([]);
-    t.poll([], 91);
-    expect(t.last.removed.map((b) => b.busId)).toEqual([19]);
+    line.poll([], 61);
+    line.poll([], 76);
+    expect(line.bus(19)!.missingCount).toBe(2);
+    line.poll([], 91);
+    expect(line.tracks).toEqual([]);
   });
 
   it('tracks a bus that comes back after removal with fresh state', () => {
-    const t = new Tracker();
+    const line = new Line();
     // Approach for long enough to have an ETA.
-    for (let i = 0; i < 4; i++) t.poll([report(19, i * 15, 2000 - i * 150)], i * 15 + 1);
-    expect(t.bus(19)!.etaSeconds).not.toBeNull();
-    for (let i = 4; i < 7; i++) t.poll([], i * 15 + 1);
-    expect(t.last.removed.map((b) => b.busId)).toEqual([19]);
-    expect(t.bus(19)).toBeUndefined();
+    for (let i = 0; i < 4; i++) line.poll([report(19, i * 15, 2000 - i * 150)], i * 15 + 1);
+    expect(line.view(19, 46).etaSeconds).not.toBeNull();
+    for (let i = 4; i < 7; i++) line.poll([], i * 15 + 1);
+    expect(line.bus(19)).toBeUndefined();
 
-    const update = t.poll([report(19, 300, 3000)], 301);
-    const bus = t.bus(19)!;
-    expect(update.newFixes).toHaveLength(1);
-    expect(bus.history).toHaveLength(1);
-    expect(bus.history[0].fixAt).toEqual(at(300));
+    line.poll([report(19, 300, 3000)], 301);
+    const track = line.bus(19)!;
+    expect(track.history.map((f) => f.fixAt)).toEqual([at(300)]);
+    expect(track).toMatchObject({ missingCount: 0, lastSeenAt: at(301), lastFixAt: at(300) });
+    const bus = line.view(19, 301);
     expect(bus).toMatchObject({
-      firstSeenAt: at(301),
       missingCount: 0,
+      positionsCount: 1,
       etaSeconds: null,
       speedKmh: null,
       passed: false,
@@ -260,8 +291,49 @@ describe('applyReports', () => {
     expect(bus.distanceMeters).toBeCloseTo(3000 * ROAD_FACTOR, 3);
   });
 
+  it('takes line, variant and destination from the latest report', () => {
+    const line = new Line();
+    line.poll([report(19, 0, 900)], 1);
+    line.poll([report(19, 15, 800, { variantId: 4427, destination: 'GÉANT', line: '21A' })], 16);
+    expect(line.bus(19)).toMatchObject({ line: '21A', variantId: 4427, destination: 'GÉANT' });
+    expect(line.view(19, 16)).toMatchObject({ line: '21A', variantId: 4427, destination: 'GÉANT' });
+    // Even from a report that brings no new fix.
+    line.poll([report(19, 15, 800, { variantId: 4428, destination: 'CIUDAD VIEJA', line: '21' })], 31);
+    expect(line.bus(19)).toMatchObject({ line: '21', variantId: 4428, destination: 'CIUDAD VIEJA' });
+    expect(line.bus(19)!.history).toHaveLength(2);
+  });
+
+  it('does not mutate the previous buses or the reports it is given', () => {
+    const line = new Line();
+    line.poll([report(19, 0, 900), report(20, 0, 500), report(21, 0, 300)], 1);
+    const before = deepFreeze(line.tracks);
+    const snapshot = JSON.stringify(before);
+    const reports = deepFreeze([report(19, 15, 700), report(20, 0, 500)]);
+    const reportsSnapshot = JSON.stringify(reports);
+    // Frozen: any write to them would throw in this strict-mode module.
+    const after = advanceTracks(before, reports, at(16));
+    expect(JSON.stringify(before)).toBe(snapshot);
+    expect(JSON.stringify(reports)).toBe(reportsSnapshot);
+    // The changed ones are new objects; the new fix went into a new array.
+    const bus19 = after.find((b) => b.busId === 19)!;
+    expect(bus19).not.toBe(before[0]);
+    expect(bus19.history).toHaveLength(2);
+    expect(before[0].history).toHaveLength(1);
+    expect(after.find((b) => b.busId === 21)!.missingCount).toBe(1);
+    expect(before[2].missingCount).toBe(0);
+  });
+});
+
+describe('estimateBus by the seed rules (no route known)', () => {
+  it('labels a new bus 50 m away "arriving" even though it has no ETA yet', () => {
+    const [track] = advanceTracks([], [report(19, 0, 50)], at(0));
+    const bus = estimateBus(track, STOP, at(0));
+    expect(bus.etaSeconds).toBeNull();
+    expect(bus.status).toBe('arriving');
+  });
+
   it('gives an ETA from the 3rd approaching fix on, and the status follows the distance', () => {
-    const t = new Tracker();
+    const line = new Line();
     // 150 m closer every 15 s: 10 m/s.
     const expected: [number, 'calculating' | 'on_the_way' | 'approaching' | 'very_close' | 'arriving'][] = [
       [2000, 'calculating'],
@@ -281,8 +353,8 @@ describe('applyReports', () => {
       [50, 'arriving'],
     ];
     expected.forEach(([distance, status], i) => {
-      t.poll([report(19, i * 15, distance)], i * 15 + 2);
-      const bus = t.bus(19)!;
+      line.poll([report(19, i * 15, distance)], i * 15 + 2);
+      const bus = line.view(19, i * 15 + 2);
       expect(bus.distanceMeters).toBeCloseTo(distance * ROAD_FACTOR, 3);
       expect(bus.status).toBe(status);
       if (i < 2) {
@@ -296,89 +368,119 @@ describe('applyReports', () => {
   });
 
   it('marks a bus passed after five fixes moving away, with no ETA', () => {
-    const t = new Tracker();
+    const line = new Line();
     // Approaches, crosses the stop, then drives away southwards.
     const norths = [300, 200, 100, 0, -100, -200, -300, -400];
-    norths.forEach((north, i) => {
-      t.poll([report(19, i * 15, north)], i * 15 + 1);
-      const bus = t.bus(19)!;
+    norths.forEach((n, i) => {
+      line.poll([report(19, i * 15, n)], i * 15 + 1);
       // The last five fixes are 0, 100, 200, 300, 400 m away only at the 8th poll.
-      expect(bus.passed).toBe(i === 7);
+      expect(line.view(19, i * 15 + 1).passed).toBe(i === 7);
     });
-    const bus = t.bus(19)!;
+    const bus = line.view(19, 7 * 15 + 1);
     expect(bus.status).toBe('passed');
     expect(bus.etaSeconds).toBeNull();
     expect(bus.distanceMeters).toBeCloseTo(400 * ROAD_FACTOR, 3);
   });
 
   it('does not call a bus passed after only four fixes moving away', () => {
-    const t = new Tracker();
-    [100, 200, 300, 400].forEach((north, i) => t.poll([report(19, i * 15, -north)], i * 15 + 1));
-    expect(t.bus(19)!.passed).toBe(false);
-    expect(t.bus(19)!.status).toBe('calculating');
-    t.poll([report(19, 60, -500)], 61);
-    expect(t.bus(19)!.passed).toBe(true);
-    expect(t.bus(19)!.status).toBe('passed');
-  });
-
-  it('takes line, variant and destination from the latest report', () => {
-    const t = new Tracker();
-    t.poll([report(19, 0, 900)], 1);
-    t.poll([report(19, 15, 800, { variantId: 4427, destination: 'GÉANT', line: '21' })], 16);
-    expect(t.bus(19)).toMatchObject({ variantId: 4427, destination: 'GÉANT' });
-  });
-
-  it('does not mutate the previous state it is given', () => {
-    const t = new Tracker();
-    t.poll([report(19, 0, 900), report(20, 0, 500)], 1);
-    const before = t.state;
-    const snapshot = JSON.stringify(before);
-    applyReports(before, [report(19, 15, 700)], STOP, at(16));
-    expect(JSON.stringify(before)).toBe(snapshot);
-  });
-});
-
-describe('applyReports with a known route', () => {
-  // Variant 4426 runs due north through five stops 300 m apart; the tracked stop (id 3) is the middle one.
-  // Reports give positions north of STOP, so a bus at -600 m is at the route's start.
-  const stops = [1, 2, 3, 4, 5].map((id) => ({
-    id,
-    latitude: STOP.latitude + ((id - 3) * 300) / METERS_PER_DEGREE_LAT,
-    longitude: STOP.longitude,
-  }));
-  const path = buildVariantPath(4426, stops)!;
-  const routes = { stopId: 3, dwellSeconds: 20, pathOf: (v: number) => (v === 4426 ? path : undefined) };
-  const poll = (state: BusState[], reports: BusReport[], nowSeconds: number) =>
-    applyReports(state, reports, STOP, at(nowSeconds), routes).kept;
-
-  it('measures distance along the route, gives an ETA from the 2nd fix, and marks passed on the first fix past', () => {
-    let state = poll([], [report(19, 0, -500)], 2);
-    expect(state[0].distanceMeters).toBeCloseTo(500, 0);
-    expect(state[0].etaSeconds).toBeNull();
-    state = poll(state, [report(19, 15, -400)], 17);
-    expect(state[0].distanceMeters).toBeCloseTo(400, 0);
-    expect(state[0].etaSeconds).toBeGreaterThan(0);
-    expect(state[0].speedKmh).toBeCloseTo(24, 3);
-    const first = state[0].etaSeconds!;
-    state = poll(state, [report(19, 30, -250)], 32);
-    expect(state[0].etaSeconds).toBeLessThan(first);
-    state = poll(state, [report(19, 45, 40)], 47);
-    expect(state[0]).toMatchObject({ passed: true, status: 'passed', etaSeconds: null });
-    expect(state[0].distanceMeters).toBeCloseTo(40, 0); // past the stop
-  });
-
-  it('says a bus of a variant that does not serve the stop is not coming', () => {
-    const other = { ...routes, pathOf: () => buildVariantPath(9, [stops[3], stops[4]])! };
-    const state = applyReports([], [report(19, 0, -500)], STOP, at(2), other).kept;
-    expect(state[0]).toMatchObject({ status: 'not_coming', etaSeconds: null, passed: false });
+    const line = new Line();
+    [100, 200, 300, 400].forEach((n, i) => line.poll([report(19, i * 15, -n)], i * 15 + 1));
+    expect(line.view(19, 46).passed).toBe(false);
+    expect(line.view(19, 46).status).toBe('calculating');
+    line.poll([report(19, 60, -500)], 61);
+    expect(line.view(19, 61).passed).toBe(true);
+    expect(line.view(19, 61).status).toBe('passed');
   });
 
   it('gives no ETA from a fix older than 90 s', () => {
-    let state = poll([], [report(19, 0, -500)], 2);
-    state = poll(state, [report(19, 15, -400)], 17);
-    expect(state[0].etaSeconds).not.toBeNull();
-    // The feed keeps sending the same fix: 91 s later it is stale.
-    state = poll(state, [report(19, 15, -400)], 15 + 91);
-    expect(state[0].etaSeconds).toBeNull();
+    const line = new Line();
+    [2000, 1850, 1700].forEach((d, i) => line.poll([report(19, i * 15, d)], i * 15 + 1));
+    expect(line.view(19, 30 + 90).etaSeconds).toBeCloseTo(170, 3);
+    expect(line.view(19, 30 + 91).etaSeconds).toBeNull();
+    expect(line.view(19, 30 + 91).status).toBe('calculating');
+  });
+});
+
+describe('estimateBus with a known route', () => {
+  // Variant 4426 runs due north through five stops 300 m apart; the tracked stop (id 3) is the middle one.
+  // Reports give positions north of STOP, so a bus at -600 m is at the route's start.
+  const stops = [1, 2, 3, 4, 5].map((id) => ({ id, ...north((id - 3) * 300) }));
+  const path = buildVariantPath(4426, stops)!;
+  const routes: RouteContext = { stopId: 3, dwellSeconds: 20, pathOf: (v) => (v === 4426 ? path : undefined) };
+
+  it('measures distance along the route, gives an ETA from the 2nd fix, and marks passed on the first fix past', () => {
+    const line = new Line();
+    line.poll([report(19, 0, -500)], 2);
+    expect(line.view(19, 2, routes).distanceMeters).toBeCloseTo(500, 0);
+    expect(line.view(19, 2, routes).etaSeconds).toBeNull();
+    line.poll([report(19, 15, -400)], 17);
+    let bus = line.view(19, 17, routes);
+    expect(bus.distanceMeters).toBeCloseTo(400, 0);
+    expect(bus.etaSeconds).toBeGreaterThan(0);
+    expect(bus.speedKmh).toBeCloseTo(24, 3);
+    const first = bus.etaSeconds!;
+    line.poll([report(19, 30, -250)], 32);
+    bus = line.view(19, 32, routes);
+    expect(bus.distanceMeters).toBeCloseTo(250, 0);
+    expect(bus.etaSeconds).toBeLessThan(first);
+    expect(bus.passed).toBe(false);
+    line.poll([report(19, 45, 40)], 47);
+    bus = line.view(19, 47, routes);
+    expect(bus).toMatchObject({ passed: true, status: 'passed', etaSeconds: null });
+    expect(bus.distanceMeters).toBeCloseTo(40, 0); // past the stop
+  });
+
+  it('says a bus of a variant that does not serve the stop is not coming', () => {
+    const other: RouteContext = { ...routes, pathOf: () => buildVariantPath(9, [stops[3], stops[4]])! };
+    const [track] = advanceTracks([], [report(19, 0, -500)], at(2));
+    const bus = estimateBus(track, STOP, at(2), other);
+    expect(bus).toMatchObject({ status: 'not_coming', etaSeconds: null, passed: false });
+    expect(bus.distanceMeters).toBeCloseTo(500 * ROAD_FACTOR, 3);
+  });
+
+  it('gives no ETA from a fix older than 90 s', () => {
+    const line = new Line();
+    line.poll([report(19, 0, -500)], 2);
+    line.poll([report(19, 15, -400)], 17);
+    expect(line.view(19, 17, routes).etaSeconds).not.toBeNull();
+    // The feed keeps sending the same fix: at 90 s it still counts, 91 s later it is stale.
+    line.poll([report(19, 15, -400)], 15 + 90);
+    expect(line.view(19, 15 + 90, routes).etaSeconds).not.toBeNull();
+    line.poll([report(19, 15, -400)], 15 + 91);
+    expect(line.view(19, 15 + 91, routes).etaSeconds).toBeNull();
+  });
+
+  it("serves every stop's tracking from one shared track: approaching stop 3, it has passed stop 2", () => {
+    const line = new Line();
+    [-500, -400, -250, -50].forEach((n, i) => line.poll([report(19, i * 15, n)], i * 15 + 1));
+    const shared = deepFreeze(line.bus(19)!);
+    const copy = (): BusTrack => ({ ...shared, history: shared.history.map((p) => ({ ...p })) });
+    const stop2 = north(-300);
+    const routes2: RouteContext = { ...routes, stopId: 2 };
+    const now = at(46);
+
+    // Stop 2 first, then stop 3, on the very same object (the along-route series is computed once for both).
+    const atStop2 = estimateBus(shared, stop2, now, routes2);
+    const atStop3 = estimateBus(shared, STOP, now, routes);
+
+    expect(atStop3).toMatchObject({ passed: false, status: 'arriving', positionsCount: 4 });
+    expect(atStop3.distanceMeters).toBeCloseTo(50, 0);
+    expect(atStop3.etaSeconds).toBeGreaterThan(0);
+    expect(atStop2).toMatchObject({ passed: true, status: 'passed', etaSeconds: null, positionsCount: 4 });
+    expect(atStop2.distanceMeters).toBeCloseTo(250, 0); // 250 m past stop 2
+    // Each is what a tracking with a history of its own would show, in whatever order they are asked.
+    expect(atStop3).toEqual(estimateBus(copy(), STOP, now, routes));
+    expect(atStop2).toEqual(estimateBus(copy(), stop2, now, routes2));
+    expect(estimateBus(shared, stop2, now, routes2)).toEqual(atStop2);
+
+    // By the seed rules too: stop 2's tracking sees the bus moving away, stop 3's sees it closing in.
+    const seed3 = estimateBus(shared, STOP, now);
+    const seed2 = estimateBus(shared, stop2, now);
+    // 450 m closer in 45 s: 10 m/s, 50 m to go.
+    expect(seed3.etaSeconds).toBeCloseTo(5, 3);
+    expect(seed3.distanceMeters).toBeCloseTo(50 * ROAD_FACTOR, 3);
+    expect(seed2.etaSeconds).toBeNull();
+    expect(seed2.status).toBe('calculating');
+    expect(seed2.distanceMeters).toBeCloseTo(250 * ROAD_FACTOR, 3);
   });
 });

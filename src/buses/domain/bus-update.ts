@@ -1,7 +1,7 @@
 import { BusStatus } from '../entities/bus-tracking.entity';
 import { BusReport } from '../stm/stm.types';
-import { estimateAlongRoute, VariantPath, type AlongRouteSettings } from './along-route';
-import { busStatus, etaSeconds, Fix, hasPassed, speedKmh, STALE_AFTER_SECONDS } from './bus-metrics';
+import { alongSeries, AlongFix, estimateAlongRoute, VariantPath, type AlongRouteSettings } from './along-route';
+import { busStatus, etaSeconds, Fix, hasPassed, Position, speedKmh, STALE_AFTER_SECONDS } from './bus-metrics';
 import { haversineMeters, LatLon } from './geo';
 
 /** Positions kept per bus (SPEC §3.4). */
@@ -9,9 +9,12 @@ export const MAX_POSITIONS = 30;
 /** A bus absent from this many consecutive polls leaves the list (SPEC §3.3). */
 export const MAX_MISSING_POLLS = 3;
 
-/** What the tracker knows about one bus for one stop, between ticks. */
-export interface BusState {
-  id?: number;
+/**
+ * What the tracker knows about one bus whatever stop it is seen from: its latest report and its last
+ * positions. Every tracking of the bus's line shares it, so it is kept once per line (from the line's
+ * snapshots), not once per tracking.
+ */
+export interface BusTrack {
   company: string;
   busId: number;
   line: string;
@@ -19,28 +22,24 @@ export interface BusState {
   destination: string;
   latitude: number;
   longitude: number;
+  /** The API's own timestamp of the newest fix. */
+  lastFixAt: Date;
+  /** When a poll of its line last listed it. */
+  lastSeenAt: Date;
+  /** Consecutive polls of its line that did not list it. */
+  missingCount: number;
+  /** Fixes in time order, at most MAX_POSITIONS; never mutated once built (memoised on identity). */
+  history: readonly Position[];
+}
+
+/** What one tracking shows of one bus: the bus, and where it stands with respect to the tracked stop. */
+export interface BusState extends Omit<BusTrack, 'history'> {
   distanceMeters: number;
   speedKmh: number | null;
   etaSeconds: number | null;
   status: BusStatus;
   passed: boolean;
-  missingCount: number;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-  lastFixAt: Date;
-  /** Fixes in time order, at most MAX_POSITIONS. */
-  history: Fix[];
-}
-
-export interface BusUpdate {
-  /** Buses still on the list, updated. */
-  kept: BusState[];
-  /** Buses gone for MAX_MISSING_POLLS polls: to delete. */
-  removed: BusState[];
-  /** Fixes to store, with the bus each belongs to. */
-  newFixes: { bus: BusState; fix: Fix }[];
-  /** Stored fixes that fell out of the 30-position window. */
-  droppedFixIds: number[];
+  positionsCount: number;
 }
 
 export const busKey = (b: { company: string; busId: number }): string => `${b.company}#${b.busId}`;
@@ -59,60 +58,50 @@ export interface RouteContext extends AlongRouteSettings {
 }
 
 /**
- * One poll's worth of state change for a tracking (SPEC §3.3 steps 3–4): add a fix when its API
- * timestamp is new, keep the last 30, recompute speed, passed and ETA; count misses and drop buses
- * missing three times. Pure: the caller loads and stores.
+ * One poll of a line (SPEC §3.3 steps 3–4), whoever asked for it: add a fix when its API timestamp is
+ * new, keep the last 30; count the misses of the buses not listed and drop them at the third; a bus that
+ * comes back after that starts afresh. Pure: returns the buses still on the list, new objects for the
+ * ones that changed.
  */
-export function applyReports(
-  previous: readonly BusState[],
+export function advanceTracks(
+  previous: readonly BusTrack[],
   reports: readonly BusReport[],
-  stop: LatLon,
-  now: Date,
-  routes?: RouteContext,
-): BusUpdate {
+  polledAt: Date,
+): BusTrack[] {
   const latest = new Map<string, BusReport>();
   for (const r of reports) {
     const seen = latest.get(busKey(r));
     if (!seen || r.fixAt > seen.fixAt) latest.set(busKey(r), r); // the feed can list a bus twice
   }
   const byKey = new Map(previous.map((b) => [busKey(b), b]));
-  const update: BusUpdate = { kept: [], removed: [], newFixes: [], droppedFixIds: [] };
-
+  const kept: BusTrack[] = [];
   for (const report of latest.values()) {
     const before = byKey.get(busKey(report));
     byKey.delete(busKey(report));
-    const distanceMeters = haversineMeters(stop, report);
-    const bus: BusState = before ? { ...before, history: [...before.history] } : firstSight(report, now);
-    Object.assign(bus, {
+    const track: BusTrack = {
+      ...(before ?? firstSight(report, polledAt)),
       line: report.line,
       variantId: report.variantId,
       destination: report.destination,
       missingCount: 0,
-      lastSeenAt: now,
-    });
-    const newest = bus.history[bus.history.length - 1];
+      lastSeenAt: polledAt,
+    };
+    const newest = track.history[track.history.length - 1];
     if (!newest || report.fixAt > newest.fixAt) {
-      const fix: Fix = { latitude: report.latitude, longitude: report.longitude, fixAt: report.fixAt, distanceMeters };
-      const history = [...bus.history, fix];
-      for (const old of history.splice(0, history.length - MAX_POSITIONS))
-        if (old.id) update.droppedFixIds.push(old.id);
-      bus.history = history;
-      Object.assign(bus, { latitude: fix.latitude, longitude: fix.longitude, distanceMeters, lastFixAt: fix.fixAt });
-      update.newFixes.push({ bus, fix });
+      const fix: Position = { latitude: report.latitude, longitude: report.longitude, fixAt: report.fixAt };
+      track.history = [...track.history, fix].slice(-MAX_POSITIONS);
+      Object.assign(track, { latitude: fix.latitude, longitude: fix.longitude, lastFixAt: fix.fixAt });
     }
-    recompute(bus, stop, now, routes);
-    update.kept.push(bus);
+    kept.push(track);
   }
-
   for (const bus of byKey.values()) {
-    const missing = { ...bus, missingCount: bus.missingCount + 1 };
-    (missing.missingCount >= MAX_MISSING_POLLS ? update.removed : update.kept).push(missing);
+    if (bus.missingCount + 1 < MAX_MISSING_POLLS) kept.push({ ...bus, missingCount: bus.missingCount + 1 });
   }
-  return update;
+  return kept;
 }
 
-/** A bus seen for the first time (or again after it left the list): fresh state, no history. */
-function firstSight(report: BusReport, now: Date): BusState {
+/** A bus seen for the first time (or again after it left the list): no history yet. */
+function firstSight(report: BusReport, polledAt: Date): BusTrack {
   return {
     company: report.company,
     busId: report.busId,
@@ -121,43 +110,89 @@ function firstSight(report: BusReport, now: Date): BusState {
     destination: report.destination,
     latitude: report.latitude,
     longitude: report.longitude,
-    distanceMeters: 0,
-    speedKmh: null,
-    etaSeconds: null,
-    status: 'calculating',
-    passed: false,
-    missingCount: 0,
-    firstSeenAt: now,
-    lastSeenAt: now,
     lastFixAt: report.fixAt,
+    lastSeenAt: polledAt,
+    missingCount: 0,
     history: [],
   };
 }
 
+/** The bus's fixes with their straight-line distance to a stop, for the seed's rules. */
+export function withDistances(history: readonly Position[], stop: LatLon): Fix[] {
+  // Spelled out rather than spread: this runs for every bus of every tick, and the spread is slower.
+  return history.map((p) => ({
+    latitude: p.latitude,
+    longitude: p.longitude,
+    fixAt: p.fixAt,
+    distanceMeters: haversineMeters(stop, p),
+  }));
+}
+
 /**
- * Distance, speed, passed, ETA and label from the bus's fixes: along its variant's route where the path
- * is known and places the bus, by the seed's straight-line rules otherwise. The ETA counts from the newest
- * fix, and none is given from a fix older than STALE_AFTER_SECONDS.
+ * A history's positions along a variant's route depend on the bus and the route, not on the stop: every
+ * tracking of the line in this process shares them. Histories are immutable, so their identity is the key.
  */
-function recompute(bus: BusState, stop: LatLon, now: Date, routes?: RouteContext): void {
-  const fresh = now.getTime() - bus.lastFixAt.getTime() <= STALE_AFTER_SECONDS * 1000;
-  const path = routes?.pathOf(bus.variantId);
-  const estimate = path && routes ? estimateAlongRoute(path, routes.stopId, bus.history, routes) : null;
+const seriesCache = new WeakMap<readonly Position[], WeakMap<VariantPath, AlongFix[] | null>>();
+
+function seriesOf(path: VariantPath, history: readonly Position[]): AlongFix[] | null {
+  let byPath = seriesCache.get(history);
+  if (!byPath) seriesCache.set(history, (byPath = new WeakMap<VariantPath, AlongFix[] | null>()));
+  let series = byPath.get(path);
+  if (series === undefined) byPath.set(path, (series = alongSeries(path, history)));
+  return series;
+}
+
+/**
+ * Distance, speed, passed, ETA and label of a bus seen from a stop: along its variant's route where the
+ * path is known and places the bus, by the seed's straight-line rules otherwise. The ETA counts from the
+ * newest fix, and none is given from a fix older than STALE_AFTER_SECONDS.
+ */
+export function estimateBus(track: BusTrack, stop: LatLon, now: Date, routes?: RouteContext): BusState {
+  const { history, ...bus } = track;
+  const fresh = now.getTime() - track.lastFixAt.getTime() <= STALE_AFTER_SECONDS * 1000;
+  const path = routes?.pathOf(track.variantId);
+  // A variant that does not call at the stop needs no projection: estimateAlongRoute says so from the path.
+  const serves = path && routes ? path.stopIds.includes(routes.stopId) : false;
+  const estimate =
+    path && routes
+      ? estimateAlongRoute(path, routes.stopId, history, routes, serves ? seriesOf(path, history) : null)
+      : null;
+  const straight = haversineMeters(stop, track);
+  const base = { ...bus, positionsCount: history.length };
   if (estimate?.kind === 'not-serving') {
     // Its variant does not call at this stop (the other direction, a short run): it is not coming.
-    Object.assign(bus, { passed: false, speedKmh: speedKmh(bus.history), etaSeconds: null, status: 'not_coming' });
-    bus.distanceMeters = haversineMeters(stop, bus) * ROAD_FACTOR;
-  } else if (estimate) {
-    bus.passed = estimate.passed;
-    bus.distanceMeters = estimate.remainingMeters;
-    bus.speedKmh = estimate.speedKmh;
-    bus.etaSeconds = fresh ? estimate.etaSeconds : null;
-    bus.status = estimate.atTerminus ? 'at_terminus' : busStatus(bus.distanceMeters, bus.passed, bus.etaSeconds);
-  } else {
-    bus.passed = hasPassed(bus.history);
-    bus.distanceMeters = haversineMeters(stop, bus) * ROAD_FACTOR;
-    bus.speedKmh = speedKmh(bus.history);
-    bus.etaSeconds = fresh ? etaSeconds(bus.history, bus.passed) : null;
-    bus.status = busStatus(bus.distanceMeters, bus.passed, bus.etaSeconds);
+    const speed = speedKmh(history);
+    return {
+      ...base,
+      distanceMeters: straight * ROAD_FACTOR,
+      speedKmh: speed,
+      etaSeconds: null,
+      status: 'not_coming',
+      passed: false,
+    };
   }
+  if (estimate) {
+    const eta = fresh ? estimate.etaSeconds : null;
+    const status = estimate.atTerminus ? 'at_terminus' : busStatus(estimate.remainingMeters, estimate.passed, eta);
+    return {
+      ...base,
+      distanceMeters: estimate.remainingMeters,
+      speedKmh: estimate.speedKmh,
+      etaSeconds: eta,
+      status,
+      passed: estimate.passed,
+    };
+  }
+  const fixes = withDistances(history, stop);
+  const passed = hasPassed(fixes);
+  const eta = fresh ? etaSeconds(fixes, passed) : null;
+  const distanceMeters = straight * ROAD_FACTOR;
+  return {
+    ...base,
+    distanceMeters,
+    speedKmh: speedKmh(history),
+    etaSeconds: eta,
+    status: busStatus(distanceMeters, passed, eta),
+    passed,
+  };
 }

@@ -61,7 +61,7 @@ export class BusTracking {
   @Column('boolean', { default: false })
   passed: boolean;
 
-  /** Consecutive ticks this bus was absent from the feed; it leaves the list at 3. */
+  /** Consecutive polls of its line that did not list this bus; it leaves the list at 3. */
   @Column('integer', { default: 0 })
   missingCount: number;
 
@@ -78,4 +78,8 @@ export class BusTracking {
   /** The API's own timestamp of the last fix. */
   @Column({ type: Date })
   lastFixAt: Date;
+
+  /** When a tick last wrote this row: the rows a tick did not write are buses that left its list. */
+  @Column({ type: Date, nullable: true })
+  refreshedAt: Date | null;
 }
