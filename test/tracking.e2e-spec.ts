@@ -42,9 +42,13 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
 
     const dashboard = await eventually(async () => {
       const r = await sys.http().get(`/api/trackings/${id}/buses`).expect(200);
-      const withEta = r.body.buses.filter((b: { etaSeconds: number | null }) => b.etaSeconds !== null);
-      return withEta.length > 0 ? r.body : undefined;
-    }, 'a bus with an ETA');
+      // A bus's history is its line's, so one may show up already standing at a stop (speed 0): wait for one
+      // on the move.
+      const moving = r.body.buses.filter(
+        (b: { etaSeconds: number | null; speedKmh: number | null }) => b.etaSeconds !== null && b.speedKmh! > 0,
+      );
+      return moving.length > 0 ? r.body : undefined;
+    }, 'a moving bus with an ETA');
 
     expect(dashboard).toMatchObject({ trackingId: id, status: 'active', stopId: STOP });
     const buses = dashboard.buses as Record<string, unknown>[];
@@ -60,7 +64,8 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
         bus.status,
       );
     }
-    const bus = buses.find((b) => b.etaSeconds !== null)!;
+    for (const bus of buses.filter((b) => b.speedKmh !== null)) expect(bus.speedKmh).toBeGreaterThanOrEqual(0);
+    const bus = buses.find((b) => b.etaSeconds !== null && (b.speedKmh as number) > 0)!;
     expect(bus.positionsCount).toBeGreaterThanOrEqual(2); // along the route, two fixes give a pace
     expect(bus.speedKmh).toBeGreaterThan(0);
     expect(bus.speedKmh).toBeLessThan(90);

@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const web = await startProcess('web', node, ['dist/main.js'], env, /listening on/);
   const workers: Managed[] = [];
   for (let i = 0; i < WORKERS; i++)
-    workers.push(await startProcess(`worker${i}`, node, ['dist/worker.js'], env, /worker started/, onWorkerLine));
+    workers.push(await startProcess(`worker${i}`, node, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'dist/worker.js'], env, /worker started/, onWorkerLine));
 
   say(`creating ${T} trackings (${INTERVAL} s interval)…`);
   const bodies = pickTrackings(T);

@@ -59,6 +59,19 @@ export function buildVariantPath(variantId: number, stops: readonly PathStop[]):
   return { variantId, route, stopIds: stops.map((s) => s.id), offsets: route.cumulative };
 }
 
+const visitCache = new WeakMap<VariantPath, Map<number, number[]>>();
+
+/** Metres along the route at which the variant calls at the stop: none, once, or more (a loop). */
+export function visitsOf(path: VariantPath, stopId: number): readonly number[] {
+  let byStop = visitCache.get(path);
+  if (!byStop) {
+    byStop = new Map<number, number[]>();
+    path.stopIds.forEach((id, i) => byStop!.set(id, [...(byStop!.get(id) ?? []), path.offsets[i]]));
+    visitCache.set(path, byStop);
+  }
+  return byStop.get(stopId) ?? [];
+}
+
 export interface AlongFix {
   at: number;
   /** Where the bus is taken to be: never behind where it was. */
@@ -131,7 +144,7 @@ export function estimateAlongRoute(
   /** The fixes' alongSeries on this path, when the caller already has it (it does not depend on the stop). */
   precomputed?: AlongFix[] | null,
 ): AlongRouteEstimate | null {
-  const visits = path.offsets.filter((_, i) => path.stopIds[i] === stopId);
+  const visits = visitsOf(path, stopId);
   if (!visits.length) return { kind: 'not-serving' };
   const series = precomputed === undefined ? alongSeries(path, fixes) : precomputed;
   if (!series) return null;

@@ -1,6 +1,13 @@
 import { BusStatus } from '../entities/bus-tracking.entity';
 import { BusReport } from '../stm/stm.types';
-import { alongSeries, AlongFix, estimateAlongRoute, VariantPath, type AlongRouteSettings } from './along-route';
+import {
+  alongSeries,
+  AlongFix,
+  estimateAlongRoute,
+  VariantPath,
+  visitsOf,
+  type AlongRouteSettings,
+} from './along-route';
 import { busStatus, etaSeconds, Fix, hasPassed, Position, speedKmh, STALE_AFTER_SECONDS } from './bus-metrics';
 import { haversineMeters, LatLon } from './geo';
 
@@ -152,7 +159,7 @@ export function estimateBus(track: BusTrack, stop: LatLon, now: Date, routes?: R
   const fresh = now.getTime() - track.lastFixAt.getTime() <= STALE_AFTER_SECONDS * 1000;
   const path = routes?.pathOf(track.variantId);
   // A variant that does not call at the stop needs no projection: estimateAlongRoute says so from the path.
-  const serves = path && routes ? path.stopIds.includes(routes.stopId) : false;
+  const serves = path && routes ? visitsOf(path, routes.stopId).length > 0 : false;
   const estimate =
     path && routes
       ? estimateAlongRoute(path, routes.stopId, history, routes, serves ? seriesOf(path, history) : null)

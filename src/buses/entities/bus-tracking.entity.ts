@@ -17,7 +17,6 @@ export type BusStatus = (typeof BUS_STATUSES)[number];
 /** One bus as seen from one tracking's stop: where it is, how fast it closes in, when it arrives. */
 @Entity('bus_trackings')
 @Index('uq_bus_trackings_bus', ['trackingId', 'company', 'busId'], { unique: true })
-@Index('idx_bus_trackings_dashboard', ['trackingId', 'lastSeenAt'])
 export class BusTracking {
   @PrimaryGeneratedColumn()
   id: number;
