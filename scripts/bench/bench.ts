@@ -7,6 +7,7 @@
  *   --quick                 1,000 trackings at 1.5 s for 30 s (≈ 10,000 at 15 s), under 2 minutes
  *   (default, full)         5,000 trackings at 3.75 s for 90 s (≈ 20,000 at 15 s)
  *   --trackings N --interval S --duration S --workers N --db postgres|sqlite --connections N --rate R
+ *   --concurrency N (WORKER_CONCURRENCY)   --profile DIR (CPU profile of each worker)
  */
 import autocannon from 'autocannon';
 import Bull from 'bull';
@@ -34,7 +35,9 @@ const DB = option('db', 'postgres');
 const CONNECTIONS = Number(option('connections', '10'));
 /** Dashboard reads per second: riders refreshing, not a flood that would starve the machine's 2 cores. */
 const RATE = Number(option('rate', '200'));
-const CONCURRENCY = Number(option('concurrency', '16'));
+const CONCURRENCY = Number(option('concurrency', '256'));
+/** `--profile DIR`: the workers write a V8 CPU profile there when they exit (open it in Chrome DevTools). */
+const PROFILE = args.includes('--profile') ? option('profile', 'bench-profiles') : '';
 const LATENCY_S = quick ? 5 : 10;
 const ADMIN_PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const say = (msg: string): void => console.error(`[bench] ${msg}`);
@@ -137,7 +140,16 @@ async function main(): Promise<void> {
   const web = await startProcess('web', node, ['dist/main.js'], env, /listening on/);
   const workers: Managed[] = [];
   for (let i = 0; i < WORKERS; i++)
-    workers.push(await startProcess(`worker${i}`, node, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'dist/worker.js'], env, /worker started/, onWorkerLine));
+    workers.push(
+      await startProcess(
+        `worker${i}`,
+        node,
+        [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'dist/worker.js'],
+        env,
+        /worker started/,
+        onWorkerLine,
+      ),
+    );
 
   say(`creating ${T} trackings (${INTERVAL} s interval)…`);
   const bodies = pickTrackings(T);

@@ -48,8 +48,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * STM_BATCH_SIZE lines; the others wait for it. So each line is fetched at most once a window.
  *
  * Each window's snapshot of a line stays in Redis for HISTORY_WINDOWS windows: it is the buses' history
- * too (see LineTracks). A process parses a snapshot once and keeps it while it is part of the history;
- * snapshots never change once written, so that copy is never wrong.
+ * too (see LineTracks). A process parses the current window's snapshot once and keeps it for the ticks of
+ * that window; snapshots never change once written, so that copy is never wrong.
  */
 @Injectable()
 export class LineSnapshots {
@@ -65,8 +65,8 @@ export class LineSnapshots {
     return this.config.tracking.intervalSeconds * 1000;
   }
 
-  /** Parsed snapshots by line, then window; null: known to be absent (a past window nobody fetched). */
-  private readonly cache = new Map<string, Map<number, LineSnapshot | null>>();
+  /** Parsed snapshots of the current and previous windows, by line, then window. */
+  private readonly cache = new Map<string, Map<number, LineSnapshot>>();
   private readonly wantedAt = new Map<string, number>();
 
   /** Buses of the lines, from snapshots of the current window. */
@@ -117,34 +117,37 @@ export class LineSnapshots {
   }
 
   /**
-   * The snapshots of a line for the given windows (oldest first), null where there is none. Windows
-   * before the previous one are final; the current one and the previous (a refresh started then may
-   * still be writing it) are asked again until found.
+   * The snapshots of a line for the given windows (oldest first), null where there is none. Only the
+   * current and the previous window stay in this process's memory (the history proper is LineTracks'
+   * business); older ones are read from Redis each time they are asked for, which is rare.
    */
   async history(line: string, windows: number[]): Promise<(LineSnapshot | null)[]> {
     const current = this.windowOf(Date.now());
     const known = this.cache.get(line);
-    const missing = windows.filter((w) => known?.get(w) === undefined);
+    const found = new Map<number, LineSnapshot | null>(windows.map((w) => [w, known?.get(w) ?? null]));
+    const missing = windows.filter((w) => !known?.get(w));
     if (missing.length) {
       const values = await this.redis.client.mget(...missing.map((w) => snapshotKey(line, w)));
-      missing.forEach((w, i) => this.remember(line, w, values[i], current));
+      missing.forEach((w, i) => found.set(w, this.remember(line, w, values[i], current)));
     }
-    return windows.map((w) => this.cache.get(line)?.get(w) ?? null);
+    return windows.map((w) => found.get(w) ?? null);
   }
 
   private async snapshot(line: string, window: number): Promise<LineSnapshot | null> {
     const cached = this.cache.get(line)?.get(window);
-    if (cached !== undefined) return cached;
+    if (cached) return cached;
     const value = await this.redis.client.get(snapshotKey(line, window));
     return this.remember(line, window, value, window);
   }
 
+  /** Parses a snapshot read from Redis, and keeps it if it is of the current or the previous window. */
   private remember(line: string, window: number, value: string | null, current: number): LineSnapshot | null {
-    let windows = this.cache.get(line);
-    if (!windows) this.cache.set(line, (windows = new Map<number, LineSnapshot | null>()));
-    for (const w of windows.keys()) if (w <= current - HISTORY_WINDOWS - 1) windows.delete(w);
     const snapshot = value ? revive(JSON.parse(value) as StoredSnapshot) : null;
-    if (snapshot || window < current - 1) windows.set(window, snapshot);
+    if (!snapshot || window < current - 1) return snapshot;
+    let windows = this.cache.get(line);
+    if (!windows) this.cache.set(line, (windows = new Map<number, LineSnapshot>()));
+    for (const w of windows.keys()) if (w < current - 1) windows.delete(w);
+    windows.set(window, snapshot);
     return snapshot;
   }
 

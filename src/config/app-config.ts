@@ -114,7 +114,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       stopDwellSeconds: env.ETA_STOP_DWELL_SECONDS ?? 20,
     },
     queue: { lockSeconds: env.QUEUE_LOCK_SECONDS ?? 15, stalledCheckSeconds: env.QUEUE_STALLED_CHECK_SECONDS ?? 5 },
-    worker: { concurrency: env.WORKER_CONCURRENCY ?? 4, reconcileSeconds: env.RECONCILE_SECONDS ?? 30 },
+    worker: { concurrency: env.WORKER_CONCURRENCY ?? 64, reconcileSeconds: env.RECONCILE_SECONDS ?? 30 },
     tickStatsSeconds: env.TICK_STATS_SECONDS ?? 0,
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'log',

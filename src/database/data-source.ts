@@ -13,7 +13,11 @@ import { HistoryWithTheLine1764400000000 } from './migrations/1764400000000-hist
 import { queryCounter } from './query-counter';
 
 export const ENTITIES = [BusStop, LineVariant, VariantStop, Tracking, BusTracking];
-export const MIGRATIONS = [InitialSchema1764200000000, PositionsKeyedByBus1764300000000, HistoryWithTheLine1764400000000];
+export const MIGRATIONS = [
+  InitialSchema1764200000000,
+  PositionsKeyedByBus1764300000000,
+  HistoryWithTheLine1764400000000,
+];
 
 /**
  * The one TypeORM data source definition, used by the app, the worker and (through ormconfig.ts)

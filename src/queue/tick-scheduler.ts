@@ -35,7 +35,8 @@ export class TickScheduler {
       { ...tickJobOptions(this.config.retention), jobId: tickJobId(trackingId, seq), delay },
     );
     // Worded unlike the tick's own "Tick n of tracking t" line, which the chaos run counts as a completion.
-    this.logger.log({
+    // Debug: every tick does this, and its own "Tick n of tracking t" line already says it ran.
+    this.logger.debug({
       msg: `Enqueued tick ${seq} for tracking ${trackingId}, due in ${delay} ms`,
       trackingId,
       seq,

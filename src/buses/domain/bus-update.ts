@@ -155,7 +155,7 @@ function seriesOf(path: VariantPath, history: readonly Position[]): AlongFix[] |
  * newest fix, and none is given from a fix older than STALE_AFTER_SECONDS.
  */
 export function estimateBus(track: BusTrack, stop: LatLon, now: Date, routes?: RouteContext): BusState {
-  const { history, ...bus } = track;
+  const history = track.history;
   const fresh = now.getTime() - track.lastFixAt.getTime() <= STALE_AFTER_SECONDS * 1000;
   const path = routes?.pathOf(track.variantId);
   // A variant that does not call at the stop needs no projection: estimateAlongRoute says so from the path.
@@ -164,42 +164,48 @@ export function estimateBus(track: BusTrack, stop: LatLon, now: Date, routes?: R
     path && routes
       ? estimateAlongRoute(path, routes.stopId, history, routes, serves ? seriesOf(path, history) : null)
       : null;
-  const straight = haversineMeters(stop, track);
-  const base = { ...bus, positionsCount: history.length };
   if (estimate?.kind === 'not-serving') {
     // Its variant does not call at this stop (the other direction, a short run): it is not coming.
-    const speed = speedKmh(history);
-    return {
-      ...base,
-      distanceMeters: straight * ROAD_FACTOR,
-      speedKmh: speed,
-      etaSeconds: null,
-      status: 'not_coming',
-      passed: false,
-    };
+    const distance = haversineMeters(stop, track) * ROAD_FACTOR;
+    return state(track, distance, speedKmh(history), null, 'not_coming', false);
   }
   if (estimate) {
     const eta = fresh ? estimate.etaSeconds : null;
     const status = estimate.atTerminus ? 'at_terminus' : busStatus(estimate.remainingMeters, estimate.passed, eta);
-    return {
-      ...base,
-      distanceMeters: estimate.remainingMeters,
-      speedKmh: estimate.speedKmh,
-      etaSeconds: eta,
-      status,
-      passed: estimate.passed,
-    };
+    return state(track, estimate.remainingMeters, estimate.speedKmh, eta, status, estimate.passed);
   }
   const fixes = withDistances(history, stop);
   const passed = hasPassed(fixes);
   const eta = fresh ? etaSeconds(fixes, passed) : null;
-  const distanceMeters = straight * ROAD_FACTOR;
+  const distance = haversineMeters(stop, track) * ROAD_FACTOR;
+  return state(track, distance, speedKmh(history), eta, busStatus(distance, passed, eta), passed);
+}
+
+/** Spelled out rather than spread: this runs for every bus of every tick. */
+function state(
+  track: BusTrack,
+  distanceMeters: number,
+  speed: number | null,
+  eta: number | null,
+  status: BusStatus,
+  passed: boolean,
+): BusState {
   return {
-    ...base,
+    company: track.company,
+    busId: track.busId,
+    line: track.line,
+    variantId: track.variantId,
+    destination: track.destination,
+    latitude: track.latitude,
+    longitude: track.longitude,
+    lastFixAt: track.lastFixAt,
+    lastSeenAt: track.lastSeenAt,
+    missingCount: track.missingCount,
+    positionsCount: track.history.length,
     distanceMeters,
-    speedKmh: speedKmh(history),
+    speedKmh: speed,
     etaSeconds: eta,
-    status: busStatus(distanceMeters, passed, eta),
+    status,
     passed,
   };
 }
