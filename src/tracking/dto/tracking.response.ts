@@ -60,7 +60,8 @@ export class BusResponse {
   @ApiProperty({ description: "the API's timestamp of the last fix" }) lastFixAt: string;
   @ApiProperty({ description: 'age of the last fix, seconds' }) dataAgeSeconds: number;
   @ApiProperty({ description: 'true when the last fix is older than 90 s' }) stale: boolean;
-  @ApiProperty() positionsCount: number;
+  @ApiProperty({ description: "positions known for this bus (its line's last polls, at most 30)" })
+  positionsCount: number;
 }
 
 export class TrackingBusesResponse {
