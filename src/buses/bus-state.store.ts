@@ -87,6 +87,7 @@ export class BusStateStore {
       .join(', ');
     const upsert = `ON CONFLICT (${BUS_IDENTITY.map(quote).join(', ')}) DO UPDATE SET ${updates}`;
     const rows = ticks.flatMap((t) => t.buses.map((bus) => rowOf(t.trackingId, bus)));
+    const stamp: unknown = driver.preparePersistentValue(now, column('refreshedAt'));
     if (postgres) {
       // PostgreSQL: the rows travel as one JSON document that the server unpacks (json_to_recordset): far
       // less work for the worker than binding twenty parameters a row, and one statement whatever the number
@@ -102,7 +103,6 @@ export class BusStateStore {
         );
       }
     } else {
-      const stamp: unknown = driver.preparePersistentValue(now, column('refreshedAt'));
       for (let start = 0; start < rows.length; start += CHUNK) {
         const chunk = rows.slice(start, start + CHUNK);
         const parameters: unknown[] = [];
@@ -120,7 +120,6 @@ export class BusStateStore {
     // Every row these ticks still show was just stamped with `now`; the others are buses that left.
     const ids = ticks.map((t) => t.trackingId);
     const placeholder = (i: number): string => (postgres ? `$${i + 1}` : '?');
-    const stamp: unknown = driver.preparePersistentValue(now, column('refreshedAt'));
     await manager.query(
       `DELETE FROM "${table}" WHERE "trackingId" IN (${ids.map((_, i) => placeholder(i)).join(', ')}) ` +
         `AND ("refreshedAt" IS NULL OR "refreshedAt" <> ${placeholder(ids.length)})`,

@@ -69,13 +69,6 @@ export class LineSnapshots {
   private readonly cache = new Map<string, Map<number, LineSnapshot>>();
   private readonly wantedAt = new Map<string, number>();
 
-  /** Buses of the lines, from snapshots of the current window. */
-  async busesOf(lines: string[]): Promise<BusReport[]> {
-    const window = await this.ensure(lines);
-    const snapshots = await Promise.all(lines.map((l) => this.snapshot(l, window)));
-    return snapshots.flatMap((s) => s?.buses ?? []);
-  }
-
   /**
    * Makes sure every line has a snapshot of the current window, fetching (once across all processes)
    * those that do not; returns that window. Throws what the fetch failed with, or StmUnavailableError
