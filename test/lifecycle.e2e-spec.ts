@@ -3,8 +3,6 @@ import { INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { Queue } from 'bull';
 import { Server } from 'node:net';
-import { FinishedDetailJanitor } from '../src/buses/finished-detail-janitor';
-import { BusTracking } from '../src/buses/entities/bus-tracking.entity';
 import { TRACKING_QUEUE } from '../src/queue/queue.constants';
 import { TrackBusesProcessor } from '../src/queue/track-buses.processor';
 import { eventually, sleep, startSystem, TestSystem } from './support/system';
@@ -22,7 +20,10 @@ async function waitForEnd(sys: TestSystem, id: string): Promise<Record<string, u
 }
 
 describe('how trackings end', () => {
-  it('expires after TRACKING_MAX_MINUTES', async () => {
+  const pendingOf = async (sys: TestSystem, line: string) =>
+    (await sys.queue.getJobs(['waiting', 'delayed'])).filter((j) => j?.data.line === line);
+
+  it('expires after TRACKING_MAX_MINUTES, and the chain of its line with it', async () => {
     const sys = await startSystem({ env: { TRACKING_MAX_MINUTES: '0.02' } });
     try {
       const id = (
@@ -37,10 +38,11 @@ describe('how trackings end', () => {
         status: 'expired',
         stopReason: 'reached the maximum duration of 0.02 minutes',
         nextTickAt: null,
+        upstream: null,
       });
       expect(ended.runs).toBeGreaterThanOrEqual(1);
       await sleep(600);
-      expect((await sys.queue.getJobs(['waiting', 'delayed'])).filter((j) => j?.data.trackingId === id)).toEqual([]);
+      expect(await pendingOf(sys, '103')).toEqual([]);
     } finally {
       await sys.close();
     }
@@ -49,34 +51,12 @@ describe('how trackings end', () => {
   it('expires when no bus of the lines is seen for TRACKING_IDLE_MINUTES', async () => {
     const sys = await startSystem({ env: { TRACKING_IDLE_MINUTES: '0.02' } });
     try {
-      // Line 402 serves stop 3227 in the catalogue, but the simulator has no known route for it: no buses.
-      const lines = (await sys.http().get('/api/lines').expect(200)).body as { line: string; routeKnown: boolean }[];
-      const silent = lines.find((l) => !l.routeKnown)!.line;
-      const id = (
-        await sys
-          .http()
-          .post('/api/trackings')
-          .send({ stopId: STOP, lines: [silent] })
-          .expect(202)
-      ).body.id;
-      const ended = await waitForEnd(sys, id);
-      expect(ended).toMatchObject({
-        status: 'expired',
-        stopReason: 'no bus of the tracked lines seen for 0.02 minutes',
+      // The city's API answers every line with an empty list: no bus is seen, and the polls succeed.
+      await fetch(`${sys.sim.url}/_sim/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ emptyLists: true }),
       });
-      expect(ended.busesSeen).toBe(0);
-      expect(ended.consecutiveFailures).toBe(0);
-    } finally {
-      await sys.close();
-    }
-  });
-
-  it('fails with the reason when the STM API rejects the credentials, and the failed job shows it', async () => {
-    const sys = await startSystem({
-      simulatorCredentials: { clientId: 'the-right-id', clientSecret: 'the-right-secret' },
-      env: { STM_CLIENT_ID: 'the-wrong-id', STM_CLIENT_SECRET: 'a-wrong-secret-value' },
-    });
-    try {
       const id = (
         await sys
           .http()
@@ -85,23 +65,22 @@ describe('how trackings end', () => {
           .expect(202)
       ).body.id;
       const ended = await waitForEnd(sys, id);
-      expect(ended.status).toBe('failed');
-      expect(ended.stopReason).toBe('STM token endpoint rejected the client credentials (HTTP 401)');
-      const failed = await eventually(
-        async () => (await sys.queue.getFailed()).find((j) => j.data.trackingId === id),
-        'failed job',
-      );
-      expect(failed.failedReason).toBe('STM token endpoint rejected the client credentials (HTTP 401)');
-      expect(JSON.stringify(ended)).not.toContain('a-wrong-secret-value');
+      expect(ended).toMatchObject({
+        status: 'expired',
+        stopReason: 'no bus of the tracked lines seen for 0.02 minutes',
+      });
+      expect(ended.runs).toBeGreaterThanOrEqual(2);
+      expect(ended.lastSuccessAt).not.toBeNull();
     } finally {
       await sys.close();
     }
   });
 
-  it('fails after TRACKING_MAX_FAILURES consecutive failed ticks, counting each', async () => {
-    // Nothing listens on port 9 of loopback: every call is a connection error, a transient failure.
+  it('rides out an outage: active throughout, the upstream unavailable, no idle time counted', async () => {
+    // Nothing listens on port 9 of loopback: every call is a connection error, a transient failure. The idle
+    // limit is a third of the outage: an outage is never idle time.
     const sys = await startSystem({
-      env: { STM_API_URL: 'http://127.0.0.1:9/api', TRACKING_MAX_FAILURES: '3', STM_TIMEOUT_MS: '500' },
+      env: { STM_API_URL: 'http://127.0.0.1:9/api', STM_TIMEOUT_MS: '500', TRACKING_IDLE_MINUTES: '0.02' },
     });
     try {
       const id = (
@@ -113,47 +92,54 @@ describe('how trackings end', () => {
       ).body.id;
       const during = await eventually(async () => {
         const t = (await sys.http().get(`/api/trackings/${id}`)).body;
-        return t.consecutiveFailures === 1 ? t : undefined;
-      }, 'a first failed tick');
+        return t.consecutiveFailures >= 3 ? t : undefined;
+      }, 'three failed ticks');
       expect(during.status).toBe('active');
       expect(during.lastError).toMatch(/STM \/buses ECONNREFUSED/);
-      const ended = await waitForEnd(sys, id);
-      expect(ended).toMatchObject({ status: 'failed', consecutiveFailures: 3, runs: 3 });
-      expect(ended.stopReason).toMatch(/^3 consecutive failed ticks; last error: STM \/buses ECONNREFUSED/);
+      expect(during.upstream.state).toBe('unavailable');
+      expect(Date.parse(during.upstream.since)).toBeGreaterThanOrEqual(Date.parse(during.startedAt));
+      expect(during.upstream.nextAttemptAt).not.toBeNull();
+      await sleep(3_600); // three times TRACKING_IDLE_MINUTES
+      const later = (await sys.http().get(`/api/trackings/${id}`).expect(200)).body;
+      expect(later).toMatchObject({
+        status: 'active',
+        upstream: { state: 'unavailable', since: during.upstream.since },
+      });
+      expect(later.consecutiveFailures).toBeGreaterThan(during.consecutiveFailures);
+      const dashboard = (await sys.http().get(`/api/trackings/${id}/buses`).expect(200)).body;
+      expect(dashboard).toMatchObject({ status: 'active', upstream: { state: 'unavailable' }, lastSuccessAt: null });
     } finally {
       await sys.close();
     }
   });
-});
 
-describe('finished trackings', () => {
-  it('lose their bus detail after TRACKING_DETAIL_RETENTION_MINUTES; active ones keep theirs', async () => {
-    const sys = await startSystem({ env: { TRACKING_DETAIL_RETENTION_MINUTES: '5' } });
+  it('fails with the reason only when the STM API refuses the credentials for STM_CREDENTIALS_REFUSED_SECONDS', async () => {
+    const sys = await startSystem({
+      simulatorCredentials: { clientId: 'the-right-id', clientSecret: 'the-right-secret' },
+      env: {
+        STM_CLIENT_ID: 'the-wrong-id',
+        STM_CLIENT_SECRET: 'a-wrong-secret-value',
+        STM_CREDENTIALS_REFUSED_SECONDS: '2',
+      },
+    });
     try {
-      const ended = (
+      const id = (
         await sys
           .http()
           .post('/api/trackings')
           .send({ stopId: STOP, lines: ['103'] })
           .expect(202)
       ).body.id;
-      const active = (
-        await sys
-          .http()
-          .post('/api/trackings')
-          .send({ stopId: STOP, lines: ['109'] })
-          .expect(202)
-      ).body.id;
-      const busesOf = (id: string) => sys.dataSource.getRepository(BusTracking).countBy({ trackingId: id });
-      await eventually(async () => (await busesOf(ended)) > 0 && (await busesOf(active)) > 0, 'buses for both');
-      await sys.http().post(`/api/trackings/${ended}/stop`).expect(200);
-      const janitor = sys.worker!.get(FinishedDetailJanitor);
-      expect(await janitor.prune(new Date(Date.now() + 4 * 60_000))).toBe(0); // not yet five minutes
-      expect(await busesOf(ended)).toBeGreaterThan(0);
-      expect(await janitor.prune(new Date(Date.now() + 6 * 60_000))).toBe(1);
-      expect(await busesOf(ended)).toBe(0);
-      expect(await busesOf(active)).toBeGreaterThan(0);
-      expect((await sys.http().get(`/api/trackings/${ended}`).expect(200)).body.status).toBe('stopped');
+      const refused = await eventually(async () => {
+        const t = (await sys.http().get(`/api/trackings/${id}`)).body;
+        return t.consecutiveFailures >= 1 ? t : undefined;
+      }, 'a refused poll');
+      expect(refused.status).toBe('active');
+      expect(refused.lastError).toBe('STM token endpoint rejected the client credentials (HTTP 401)');
+      const ended = await waitForEnd(sys, id);
+      expect(ended).toMatchObject({ status: 'failed', stopReason: 'STM credentials refused' });
+      expect(Date.parse(ended.endedAt as string) - Date.parse(refused.lastRunAt)).toBeGreaterThanOrEqual(1_500);
+      expect(JSON.stringify(ended)).not.toContain('a-wrong-secret-value');
     } finally {
       await sys.close();
     }
@@ -179,7 +165,7 @@ describe('process roles', () => {
         .expect(202)
     ).body.id;
     await sleep(1000); // four intervals: with a consumer, tick 1 would long have run
-    const job = await sys.queue.getJob(`tick:${id}:1`);
+    const job = await sys.queue.getJob('tick:103:1');
     expect(await job?.getState()).toBe('waiting');
     expect((await sys.http().get(`/api/trackings/${id}`)).body.runs).toBe(0);
   });

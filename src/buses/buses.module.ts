@@ -1,33 +1,20 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Tracking } from '../tracking/entities/tracking.entity';
-import { BusStateStore } from './bus-state.store';
+import { LivePublisherModule } from '../live/live-publisher.module';
+import { QueueModule } from '../queue/queue.module';
+import { TrackingDataModule } from '../tracking/tracking-data.module';
 import { BusesService } from './buses.service';
 import { CatalogModule } from './catalog.module';
-import { FinishedDetailJanitor } from './finished-detail-janitor';
+import { LineLifecycle } from './line-lifecycle';
 import { LineSnapshots } from './line-snapshots';
-import { LineTracks } from './line-tracks';
-import { BusTracking } from './entities/bus-tracking.entity';
 import { StmRateLimiter } from './stm/stm-rate-limiter';
 import { StmTokenProvider } from './stm/stm-token.provider';
 import { StmClient } from './stm/stm.client';
-import { VariantPaths } from './variant-paths';
 
-/** The tracker: STM client, bus state and the tick itself. */
+/** The tracker: the STM client, the shared polling of lines, and the line's tick itself. */
 @Module({
-  imports: [HttpModule, CatalogModule, TypeOrmModule.forFeature([Tracking, BusTracking])],
-  providers: [
-    BusesService,
-    BusStateStore,
-    LineSnapshots,
-    LineTracks,
-    FinishedDetailJanitor,
-    StmClient,
-    StmTokenProvider,
-    StmRateLimiter,
-    VariantPaths,
-  ],
-  exports: [BusesService, StmClient, CatalogModule, FinishedDetailJanitor],
+  imports: [HttpModule, CatalogModule, TrackingDataModule, QueueModule, LivePublisherModule],
+  providers: [BusesService, LineSnapshots, LineLifecycle, StmClient, StmTokenProvider, StmRateLimiter],
+  exports: [BusesService, StmClient, CatalogModule],
 })
 export class BusesModule {}

@@ -27,11 +27,8 @@ interface Failure {
 const WANTED = 'lines:wanted';
 const WANTED_AT_LEAST_MS = 60_000;
 const LOCK = 'snapshots:lock';
-/**
- * Windows of a line kept in Redis: its snapshots are also the buses' position history (30 positions a bus),
- * so a little more than 30 polls are kept.
- */
-export const HISTORY_WINDOWS = 32;
+/** A snapshot serves its own window; it is kept a little longer for ticks that run late in it. */
+const SNAPSHOT_WINDOWS = 3;
 const snapshotKey = (line: string, window: number): string => `snapshot:${line}:${window}`;
 /** How often a process re-announces that it wants a line (the wanted set forgets after WANTED_AT_LEAST_MS). */
 const WANT_EVERY_MS = 5_000;
@@ -47,9 +44,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * line wanted lately that has no snapshot of this window yet, in multi-line requests of
  * STM_BATCH_SIZE lines; the others wait for it. So each line is fetched at most once a window.
  *
- * Each window's snapshot of a line stays in Redis for HISTORY_WINDOWS windows: it is the buses' history
- * too (see LineTracks). A process parses the current window's snapshot once and keeps it for the ticks of
- * that window; snapshots never change once written, so that copy is never wrong.
+ * A process parses the current window's snapshot once and keeps it for the ticks of that window; snapshots
+ * never change once written, so that copy is never wrong. The buses' histories are the line's own (see
+ * LineStateStore), advanced by its tick from the snapshot.
  */
 @Injectable()
 export class LineSnapshots {
@@ -109,21 +106,9 @@ export class LineSnapshots {
     }
   }
 
-  /**
-   * The snapshots of a line for the given windows (oldest first), null where there is none. Only the
-   * current and the previous window stay in this process's memory (the history proper is LineTracks'
-   * business); older ones are read from Redis each time they are asked for, which is rare.
-   */
-  async history(line: string, windows: number[]): Promise<(LineSnapshot | null)[]> {
-    const current = this.windowOf(Date.now());
-    const known = this.cache.get(line);
-    const found = new Map<number, LineSnapshot | null>(windows.map((w) => [w, known?.get(w) ?? null]));
-    const missing = windows.filter((w) => !known?.get(w));
-    if (missing.length) {
-      const values = await this.redis.client.mget(...missing.map((w) => snapshotKey(line, w)));
-      missing.forEach((w, i) => found.set(w, this.remember(line, w, values[i], current)));
-    }
-    return windows.map((w) => found.get(w) ?? null);
+  /** The snapshot of a line for a window (null when there is none): parsed once per process and window. */
+  async snapshotOf(line: string, window: number): Promise<LineSnapshot | null> {
+    return this.snapshot(line, window);
   }
 
   private async snapshot(line: string, window: number): Promise<LineSnapshot | null> {
@@ -196,7 +181,7 @@ export class LineSnapshots {
 
   private async fetchBatch(lines: string[], window: number): Promise<void> {
     const redis = this.redis.client;
-    const ttl = (HISTORY_WINDOWS + 1) * this.intervalMs;
+    const ttl = SNAPSHOT_WINDOWS * this.intervalMs;
     try {
       const { items } = await this.stm.getBuses(lines);
       const fetchedAt = Date.now();

@@ -28,7 +28,7 @@ const DEFAULTS = {
     maxRps: 50,
     timeoutMs: 10_000,
   },
-  tracking: { intervalSeconds: 15, idleMinutes: 5, maxMinutes: 120, maxFailures: 8 },
+  tracking: { intervalSeconds: 15, idleMinutes: 5, maxMinutes: 120, maxActive: 100_000, maxActivePerClient: 20 },
   logLevel: 'log',
   simulator: { port: 3001 },
 };
@@ -49,8 +49,8 @@ const ALL_VARIABLES = [
   'TRACKING_INTERVAL_SECONDS',
   'TRACKING_IDLE_MINUTES',
   'TRACKING_MAX_MINUTES',
-  'TRACKING_MAX_FAILURES',
   'MAX_ACTIVE_TRACKINGS',
+  'MAX_ACTIVE_TRACKINGS_PER_CLIENT',
   'WORKER_CONCURRENCY',
   'ADMIN_TOKEN',
   'LOG_LEVEL',
@@ -91,8 +91,8 @@ describe('loadConfig', () => {
       TRACKING_INTERVAL_SECONDS: '0.5',
       TRACKING_IDLE_MINUTES: '0.25',
       TRACKING_MAX_MINUTES: '1.5',
-      TRACKING_MAX_FAILURES: '3',
       MAX_ACTIVE_TRACKINGS: '20',
+      MAX_ACTIVE_TRACKINGS_PER_CLIENT: '0',
       WORKER_CONCURRENCY: '2',
       STM_MAX_RPS: '2.5',
       STM_TIMEOUT_MS: '500',
@@ -106,8 +106,8 @@ describe('loadConfig', () => {
       intervalSeconds: 0.5,
       idleMinutes: 0.25,
       maxMinutes: 1.5,
-      maxFailures: 3,
       maxActive: 20,
+      maxActivePerClient: 0,
     });
     expect(config.worker.concurrency).toBe(2);
     expect(config.stm.maxRps).toBe(2.5);
@@ -125,12 +125,12 @@ describe('loadConfig', () => {
     ['PORT', '70000', /PORT must not be greater than 65535/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be sqlite:<file path> or postgres:/],
     ['REDIS_URL', 'http://x', /REDIS_URL must look like redis:\/\//],
-    ['TRACKING_MAX_FAILURES', '0', /TRACKING_MAX_FAILURES must not be less than 1/],
-    ['TRACKING_MAX_FAILURES', '1.5', /TRACKING_MAX_FAILURES must be an integer/],
+    ['MAX_ACTIVE_TRACKINGS_PER_CLIENT', '-1', /MAX_ACTIVE_TRACKINGS_PER_CLIENT must not be less than 0/],
+    ['MAX_ACTIVE_TRACKINGS_PER_CLIENT', '1.5', /MAX_ACTIVE_TRACKINGS_PER_CLIENT must be an integer/],
     ['TRACKING_INTERVAL_SECONDS', 'abc', /TRACKING_INTERVAL_SECONDS must be a number/],
     ['TRACKING_INTERVAL_SECONDS', '0', /TRACKING_INTERVAL_SECONDS must not be less than 0.05/],
     ['TRACKING_IDLE_MINUTES', '-1', /TRACKING_IDLE_MINUTES must not be less than/],
-    ['MAX_ACTIVE_TRACKINGS', '0', /MAX_ACTIVE_TRACKINGS must not be less than 1/],
+    ['MAX_ACTIVE_TRACKINGS', '-5', /MAX_ACTIVE_TRACKINGS must not be less than 0/],
     ['WORKER_CONCURRENCY', 'four', /WORKER_CONCURRENCY must be an integer/],
     ['STM_API_URL', 'api.montevideo.gub.uy', /STM_API_URL must be a URL/],
     ['STM_MAX_RPS', '0', /STM_MAX_RPS must not be less than 0.1/],
@@ -150,9 +150,9 @@ describe('loadConfig', () => {
   });
 
   it('lists every bad variable at once', () => {
-    const error = configError({ PORT: 'abc', REDIS_URL: 'http://x', TRACKING_MAX_FAILURES: '0' });
+    const error = configError({ PORT: 'abc', REDIS_URL: 'http://x', MAX_ACTIVE_TRACKINGS: '-1' });
     const named = new Set(error.problems.map((p) => p.split(' ')[0]));
-    expect(named).toEqual(new Set(['PORT', 'REDIS_URL', 'TRACKING_MAX_FAILURES']));
+    expect(named).toEqual(new Set(['PORT', 'REDIS_URL', 'MAX_ACTIVE_TRACKINGS']));
   });
 
   it('rejects STM_CLIENT_ID without STM_CLIENT_SECRET', () => {

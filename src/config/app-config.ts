@@ -22,6 +22,8 @@ export interface StmConfig {
   timeoutMs: number;
   /** Lines asked for in one `/buses?lines=a,b,c` request. */
   batchSize: number;
+  /** Refusals of our credentials for less than this are a rotation or a passing fault, not a reason to fail. */
+  credentialsRefusedSeconds: number;
 }
 
 /**
@@ -39,10 +41,9 @@ export class AppConfig {
     intervalSeconds: number;
     idleMinutes: number;
     maxMinutes: number;
-    maxFailures: number;
+    /** Active trackings in all, and per client address (0 = no cap). */
     maxActive: number;
-    /** How long the bus detail of a finished tracking is kept. */
-    detailRetentionMinutes: number;
+    maxActivePerClient: number;
     /** Time a bus is expected to spend at each stop on its way to the tracked one (along-route ETA). */
     stopDwellSeconds: number;
   };
@@ -103,14 +104,15 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       maxRps: env.STM_MAX_RPS ?? (simulated ? 50 : 5),
       timeoutMs: env.STM_TIMEOUT_MS ?? 10_000,
       batchSize: env.STM_BATCH_SIZE ?? 10,
+      credentialsRefusedSeconds: env.STM_CREDENTIALS_REFUSED_SECONDS ?? 60,
     },
     tracking: {
       intervalSeconds: env.TRACKING_INTERVAL_SECONDS ?? 15,
       idleMinutes: env.TRACKING_IDLE_MINUTES ?? 5,
       maxMinutes: env.TRACKING_MAX_MINUTES ?? 120,
-      maxFailures: env.TRACKING_MAX_FAILURES ?? 8,
-      maxActive: env.MAX_ACTIVE_TRACKINGS ?? 1000,
-      detailRetentionMinutes: env.TRACKING_DETAIL_RETENTION_MINUTES ?? 60,
+      // A tracking costs a row and a subscription, not work per tick: the caps are against abuse, not load.
+      maxActive: env.MAX_ACTIVE_TRACKINGS ?? 100_000,
+      maxActivePerClient: env.MAX_ACTIVE_TRACKINGS_PER_CLIENT ?? 20,
       stopDwellSeconds: env.ETA_STOP_DWELL_SECONDS ?? 20,
     },
     queue: { lockSeconds: env.QUEUE_LOCK_SECONDS ?? 15, stalledCheckSeconds: env.QUEUE_STALLED_CHECK_SECONDS ?? 5 },

@@ -6,21 +6,21 @@ describe('validateEnvironment', () => {
     const env = validateEnvironment({
       PORT: '8080',
       TRACKING_INTERVAL_SECONDS: '0.5',
-      TRACKING_MAX_FAILURES: '8',
+      MAX_ACTIVE_TRACKINGS: '8',
       REDIS_URL: ' redis://cache:6379/2 ',
     });
     expect(env).toBeInstanceOf(EnvironmentVariables);
     expect(env.PORT).toBe(8080);
     expect(env.TRACKING_INTERVAL_SECONDS).toBe(0.5);
-    expect(env.TRACKING_MAX_FAILURES).toBe(8);
+    expect(env.MAX_ACTIVE_TRACKINGS).toBe(8);
     expect(env.REDIS_URL).toBe('redis://cache:6379/2');
   });
 
   it('leaves unset and blank variables undefined, so defaults apply', () => {
-    const env = validateEnvironment({ PORT: '', REDIS_URL: '   ', TRACKING_MAX_FAILURES: undefined });
+    const env = validateEnvironment({ PORT: '', REDIS_URL: '   ', MAX_ACTIVE_TRACKINGS: undefined });
     expect(env.PORT).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
-    expect(env.TRACKING_MAX_FAILURES).toBeUndefined();
+    expect(env.MAX_ACTIVE_TRACKINGS).toBeUndefined();
   });
 
   it('ignores variables it does not know (the rest of process.env)', () => {

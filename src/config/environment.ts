@@ -94,6 +94,13 @@ export class EnvironmentVariables {
   @Max(50)
   STM_BATCH_SIZE?: number;
 
+  /** How long the STM API must refuse our credentials, poll after poll, before trackings fail. */
+  @IsOptional()
+  @IsNumber()
+  @Min(1)
+  @Max(86_400)
+  STM_CREDENTIALS_REFUSED_SECONDS?: number;
+
   @IsOptional()
   @IsNumber()
   @Min(0.05)
@@ -118,22 +125,17 @@ export class EnvironmentVariables {
   @Max(600)
   ETA_STOP_DWELL_SECONDS?: number;
 
+  /** 0: no cap. */
   @IsOptional()
   @IsInt()
-  @Min(1)
-  @Max(1000)
-  TRACKING_MAX_FAILURES?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @Min(0)
   MAX_ACTIVE_TRACKINGS?: number;
 
+  /** 0: no cap. */
   @IsOptional()
-  @IsNumber()
+  @IsInt()
   @Min(0)
-  @Max(525_600)
-  TRACKING_DETAIL_RETENTION_MINUTES?: number;
+  MAX_ACTIVE_TRACKINGS_PER_CLIENT?: number;
 
   @IsOptional()
   @IsInt()

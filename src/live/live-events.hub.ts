@@ -1,41 +1,50 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Observable, Subject } from 'rxjs';
+import { LineStateStore } from '../buses/line-state.store';
 import { AppConfig } from '../config/app-config';
+import { Tracking } from '../tracking/entities/tracking.entity';
 import { LiveEvent } from './live-event';
 import { LiveEventsReader } from './live-events.reader';
-import { liveChannel, LiveMessage, parseLiveMessage, trackingIdOfChannel } from './live-message';
+import { lineOfChannel, liveChannel, LiveMessage, parseLiveMessage } from './live-message';
 
 /** One tracking watched from this process, however many viewers it has. */
 interface WatchedTracking {
-  channel: string;
+  tracking: Tracking;
   viewers: number;
   events: Subject<LiveEvent>;
-  /** Settles once Redis has confirmed the SUBSCRIBE. */
-  subscribed: Promise<void>;
-  /** Database reads run one after another, so viewers get events in the order things happened. */
+  /** Deliveries run one after another, so viewers get events in the order things happened. */
   work: Promise<void>;
-  /** A bus-list read is waiting to start; it will see the writes of any tick announced meanwhile. */
-  readQueued: boolean;
+  /** A bus-list delivery is waiting to start; it will see every line state announced meanwhile. */
+  busesQueued: boolean;
   /** The end has been announced (by a message or the sweep): one status read is enough. */
   ending: boolean;
 }
 
+/** One line listened to from this process: one SUBSCRIBE, however many of its trackings are watched. */
+interface WatchedLine {
+  channel: string;
+  trackings: Set<string>;
+  /** Settles once Redis has confirmed the SUBSCRIBE. */
+  subscribed: Promise<void>;
+}
+
 /**
- * The web process's end of the live stream. One dedicated Redis connection (a subscriber can run no
- * other command) holds one SUBSCRIBE per tracking that has viewers here, taken by the first viewer
- * and dropped by the last. Each message costs one database read per process, shared by all its
- * viewers of that tracking; messages for trackings nobody watches here never arrive.
+ * The web process's end of the live stream. One dedicated Redis connection (a subscriber can run no other
+ * command) holds one SUBSCRIBE per line that has a watched tracking here, taken with the first and dropped with
+ * the last. A line's tick is announced once, whatever the number of its trackings: this process then reads the
+ * line's state once and computes the view of each tracking watched here (a few arithmetic operations a bus),
+ * and sends it to that tracking's viewers. Lines nobody watches here are never heard of.
  *
- * Pub/sub forgets what it could not deliver (a Redis blip, a tracking ended straight in the
- * database). A lost tick is made good by the next one; a lost end would leave viewers waiting for
- * good, so every LIVE_HEARTBEAT_SECONDS one query checks that the trackings watched here are still
- * active.
+ * Pub/sub forgets what it could not deliver (a Redis blip). A lost tick is made good by the next one; a lost end
+ * would leave viewers waiting for good, so every LIVE_HEARTBEAT_SECONDS one query checks that the trackings
+ * watched here are still active.
  */
 @Injectable()
 export class LiveEventsHub implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(LiveEventsHub.name);
-  private readonly watched = new Map<string, WatchedTracking>();
+  private readonly trackings = new Map<string, WatchedTracking>();
+  private readonly lines = new Map<string, WatchedLine>();
   private subscriber?: Redis;
   private sweeper?: NodeJS.Timeout;
   private sweeping = false;
@@ -43,43 +52,44 @@ export class LiveEventsHub implements BeforeApplicationShutdown, OnApplicationSh
   constructor(
     private readonly config: AppConfig,
     private readonly reader: LiveEventsReader,
+    private readonly lineStates: LineStateStore,
   ) {}
 
   /** Events of one tracking for one viewer; unsubscribing is leaving. */
-  watch(trackingId: string): Observable<LiveEvent> {
+  watch(tracking: Tracking): Observable<LiveEvent> {
     return new Observable<LiveEvent>((viewer) => {
-      const tracking = this.join(trackingId);
-      const subscription = tracking.events.subscribe(viewer);
+      const watched = this.join(tracking);
+      const subscription = watched.events.subscribe(viewer);
       return () => {
         subscription.unsubscribe();
-        this.leave(trackingId, tracking);
+        this.leave(watched);
       };
     });
   }
 
-  /** Resolves once updates of a watched tracking reach this process; rejects if Redis refused. */
-  whenSubscribed(trackingId: string): Promise<void> {
-    return this.watched.get(trackingId)?.subscribed ?? Promise.resolve();
+  /** Resolves once updates of a watched tracking's lines reach this process; rejects if Redis refused. */
+  async whenSubscribed(tracking: Tracking): Promise<void> {
+    await Promise.all(tracking.lines.map((line) => this.lines.get(line)?.subscribed));
   }
 
-  /** Redis channels this process listens to: one per tracking with at least one viewer here. */
+  /** Redis channels this process listens to: one per line with a watched tracking here. */
   subscriptionCount(): number {
-    return this.watched.size;
+    return this.lines.size;
   }
 
   viewerCount(): number {
-    return [...this.watched.values()].reduce((sum, t) => sum + t.viewers, 0);
+    return [...this.trackings.values()].reduce((sum, t) => sum + t.viewers, 0);
   }
 
   /**
-   * Open streams would hold the HTTP server's close for good: they are ended here, and their
-   * EventSource reconnects to another web process. The pause lets the responses finish, so the
-   * server's close finds their connections idle and closes them at once.
+   * Open streams would hold the HTTP server's close for good: they are ended here, and their EventSource
+   * reconnects to another web process. The pause lets the responses finish, so the server's close finds their
+   * connections idle and closes them at once.
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopSweeping();
-    if (!this.watched.size) return;
-    for (const tracking of this.watched.values()) tracking.events.complete();
+    if (!this.trackings.size) return;
+    for (const tracking of this.trackings.values()) tracking.events.complete();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
@@ -101,72 +111,104 @@ export class LiveEventsHub implements BeforeApplicationShutdown, OnApplicationSh
     return this.subscriber;
   }
 
-  private join(trackingId: string): WatchedTracking {
-    const existing = this.watched.get(trackingId);
+  private join(tracking: Tracking): WatchedTracking {
+    const existing = this.trackings.get(tracking.id);
     if (existing) {
       existing.viewers += 1;
       return existing;
     }
-    const channel = liveChannel(this.config.queuePrefix, trackingId);
+    const watched: WatchedTracking = {
+      tracking,
+      viewers: 1,
+      events: new Subject<LiveEvent>(),
+      work: Promise.resolve(),
+      busesQueued: false,
+      ending: false,
+    };
+    this.trackings.set(tracking.id, watched);
+    for (const line of tracking.lines) this.listen(line, watched);
+    this.sweeper ??= setInterval(() => void this.sweep(), this.config.live.heartbeatSeconds * 1000).unref();
+    return watched;
+  }
+
+  private listen(line: string, watched: WatchedTracking): void {
+    const known = this.lines.get(line);
+    if (known) {
+      known.trackings.add(watched.tracking.id);
+      return;
+    }
+    const channel = liveChannel(this.config.queuePrefix, line);
     const subscribed = this.connection()
       .subscribe(channel)
       .then(() => undefined);
-    const tracking: WatchedTracking = {
-      channel,
-      viewers: 1,
-      events: new Subject<LiveEvent>(),
-      subscribed,
-      work: Promise.resolve(),
-      readQueued: false,
-      ending: false,
-    };
+    const entry: WatchedLine = { channel, trackings: new Set([watched.tracking.id]), subscribed };
     subscribed.catch((error: Error) => {
-      this.logger.warn(`Could not subscribe to updates of tracking ${trackingId}: ${error.message}`);
-      if (this.watched.get(trackingId) === tracking) this.watched.delete(trackingId);
-      tracking.events.error(error);
+      this.logger.warn(`Could not subscribe to updates of line ${line}: ${error.message}`);
+      if (this.lines.get(line) !== entry) return;
+      this.lines.delete(line);
+      for (const id of entry.trackings) this.trackings.get(id)?.events.error(error);
     });
-    this.watched.set(trackingId, tracking);
-    this.sweeper ??= setInterval(() => void this.sweep(), this.config.live.heartbeatSeconds * 1000).unref();
-    return tracking;
+    this.lines.set(line, entry);
   }
 
-  private leave(trackingId: string, tracking: WatchedTracking): void {
-    tracking.viewers -= 1;
-    if (tracking.viewers > 0 || this.watched.get(trackingId) !== tracking) return;
-    this.watched.delete(trackingId);
-    // Commands on one connection run in order, so a SUBSCRIBE from a viewer arriving right after
-    // this one lands after it: the last word is always the right one.
-    this.subscriber
-      ?.unsubscribe(tracking.channel)
-      .catch((error: Error) => this.logger.warn(`Could not unsubscribe from ${tracking.channel}: ${error.message}`));
+  private leave(watched: WatchedTracking): void {
+    watched.viewers -= 1;
+    const id = watched.tracking.id;
+    if (watched.viewers > 0 || this.trackings.get(id) !== watched) return;
+    this.trackings.delete(id);
+    for (const line of watched.tracking.lines) {
+      const entry = this.lines.get(line);
+      if (!entry) continue;
+      entry.trackings.delete(id);
+      if (entry.trackings.size) continue;
+      this.lines.delete(line);
+      // Commands on one connection run in order, so a SUBSCRIBE from a viewer arriving right after this one
+      // lands after it: the last word is always the right one.
+      this.subscriber
+        ?.unsubscribe(entry.channel)
+        .catch((error: Error) => this.logger.warn(`Could not unsubscribe from ${entry.channel}: ${error.message}`));
+    }
   }
 
   private dispatch(channel: string, text: string): void {
-    const trackingId = trackingIdOfChannel(this.config.queuePrefix, channel);
+    const line = lineOfChannel(this.config.queuePrefix, channel);
     const message = parseLiveMessage(text);
-    if (trackingId && message) this.handle(trackingId, message);
+    if (line && message) this.handle(line, message);
   }
 
-  private handle(trackingId: string, message: LiveMessage): void {
-    const tracking = this.watched.get(trackingId);
-    if (!tracking) return;
-    if (message.type === 'tick') {
-      if (tracking.readQueued) return;
-      tracking.readQueued = true;
-    } else {
-      if (tracking.ending) return;
-      tracking.ending = true;
+  private handle(line: string, message: LiveMessage): void {
+    if (message.type === 'ended') return this.announceEnd(message.trackingId);
+    // The next read of the line's state must be Redis's, not this process's copy of the one before.
+    this.lineStates.forget(line);
+    const ended = new Set(message.ended.map((e) => e.id));
+    for (const id of this.lines.get(line)?.trackings ?? []) {
+      const watched = this.trackings.get(id);
+      if (!watched) continue;
+      if (ended.has(id)) this.announceEnd(id);
+      else this.queueBuses(watched);
     }
-    tracking.work = tracking.work.then(() => this.deliver(trackingId, tracking, message));
+  }
+
+  private queueBuses(watched: WatchedTracking): void {
+    if (watched.busesQueued || watched.ending) return;
+    watched.busesQueued = true;
+    watched.work = watched.work.then(() => this.deliver(watched, 'buses'));
+  }
+
+  private announceEnd(trackingId: string): void {
+    const watched = this.trackings.get(trackingId);
+    if (!watched || watched.ending) return;
+    watched.ending = true;
+    watched.work = watched.work.then(() => this.deliver(watched, 'status'));
   }
 
   /** Announces the end of watched trackings that ended without this process hearing of it. */
   private async sweep(): Promise<void> {
-    if (!this.watched.size) return this.stopSweeping();
+    if (!this.trackings.size) return this.stopSweeping();
     if (this.sweeping) return;
     this.sweeping = true;
     try {
-      for (const id of await this.reader.endedAmong([...this.watched.keys()])) this.handle(id, { type: 'ended' });
+      for (const id of await this.reader.endedAmong([...this.trackings.keys()])) this.announceEnd(id);
     } catch (error) {
       this.logger.warn(`Could not check the watched trackings: ${(error as Error).message}`);
     } finally {
@@ -179,17 +221,17 @@ export class LiveEventsHub implements BeforeApplicationShutdown, OnApplicationSh
     this.sweeper = undefined;
   }
 
-  private async deliver(trackingId: string, tracking: WatchedTracking, message: LiveMessage): Promise<void> {
-    if (message.type === 'tick') tracking.readQueued = false;
+  private async deliver(watched: WatchedTracking, what: LiveEvent['type']): Promise<void> {
+    if (what === 'buses') watched.busesQueued = false;
     // Everyone left while this waited: nobody to read for.
-    if (tracking.viewers === 0) return;
+    if (watched.viewers === 0) return;
     try {
       const event =
-        message.type === 'tick' ? await this.reader.buses(trackingId) : await this.reader.status(trackingId);
-      tracking.events.next(event);
+        what === 'buses' ? await this.reader.buses(watched.tracking) : await this.reader.status(watched.tracking.id);
+      watched.events.next(event);
     } catch (error) {
       // The next tick brings the next chance; a viewer keeps what it has meanwhile.
-      this.logger.warn(`Live update of tracking ${trackingId} not read: ${(error as Error).message}`);
+      this.logger.warn(`Live update of tracking ${watched.tracking.id} not read: ${(error as Error).message}`);
     }
   }
 }

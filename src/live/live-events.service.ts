@@ -1,6 +1,7 @@
 import { Injectable, MessageEvent } from '@nestjs/common';
-import { concat, defer, filter, finalize, map, mergeAll, Observable, ReplaySubject, takeWhile } from 'rxjs';
+import { map, Observable } from 'rxjs';
 import { AppConfig } from '../config/app-config';
+import { Tracking } from '../tracking/entities/tracking.entity';
 import { TrackingService } from '../tracking/tracking.service';
 import { withHeartbeat } from './heartbeat';
 import { isFinal, LiveEvent } from './live-event';
@@ -13,6 +14,23 @@ export const RECONNECT_MS = 2_000;
 /** An SSE comment line: ignored by EventSource, but traffic for proxies that cut idle connections. */
 const HEARTBEAT: MessageEvent = { comment: 'keep-alive' };
 
+/** The stream of a tracking that has ended: nothing will come, so there is no stream (HTTP 204). */
+export class TrackingEndedError extends Error {
+  constructor(readonly trackingId: string) {
+    super(`Tracking ${trackingId} has ended: there is nothing to stream`);
+  }
+}
+
+/**
+ * An event's id: when its content was computed (ms since the epoch). Every `buses` event is the whole list,
+ * and a reconnecting client gets the current one at once, so nothing is lost between two connections; the id
+ * says how new what a client holds is, on any web process.
+ */
+function idOf(event: LiveEvent): string {
+  const at = event.type === 'buses' ? event.data.generatedAt : (event.data.endedAt ?? event.data.startedAt);
+  return String(Date.parse(at));
+}
+
 /** The live stream of one tracking for one viewer: what it is sent, in which order, and when it ends. */
 @Injectable()
 export class LiveEventsService {
@@ -24,42 +42,63 @@ export class LiveEventsService {
   ) {}
 
   /**
-   * The bus list now, then after every tick, then the tracking's status when it ends (and the
-   * stream with it). Throws TrackingNotFoundError before a byte is sent, so the client gets a 404.
+   * The bus list now, then after every tick of the tracking's lines, then the tracking's status when it ends
+   * (and the stream with it). Throws TrackingNotFoundError (404) or TrackingEndedError (204) before a byte is
+   * sent.
    */
   async stream(trackingId: string): Promise<Observable<MessageEvent>> {
     const tracking = await this.trackings.get(trackingId);
-    const events =
-      tracking.status === 'active'
-        ? this.follow(trackingId)
-        : defer(() => this.reader.snapshot(trackingId)).pipe(mergeAll());
-    return events.pipe(
-      map((event, i): MessageEvent => ({ type: event.type, data: event.data, ...(i ? {} : { retry: RECONNECT_MS }) })),
+    if (tracking.status !== 'active') throw new TrackingEndedError(trackingId);
+    return this.follow(tracking).pipe(
+      map((event, i): MessageEvent => ({
+        type: event.type,
+        id: idOf(event),
+        data: event.data,
+        ...(i ? {} : { retry: RECONNECT_MS }),
+      })),
       withHeartbeat(this.config.live.heartbeatSeconds * 1000, HEARTBEAT),
     );
   }
 
-  private follow(trackingId: string): Observable<LiveEvent> {
-    return defer(() => {
-      // Updates are buffered from before the snapshot is read, so none can fall between the two.
-      const updates = new ReplaySubject<LiveEvent>();
-      const watching = this.hub.watch(trackingId).subscribe(updates);
-      const snapshot = defer(async () => {
-        await this.hub.whenSubscribed(trackingId);
-        return this.reader.snapshot(trackingId);
-      }).pipe(mergeAll());
+  /**
+   * Updates are listened to from before the snapshot is read, so none can fall between the two. While the
+   * snapshot is read, only the newest bus list and the end are held (each bus list is the whole list, so older
+   * ones are worth nothing): a stream holds at most two events, however long it lives.
+   */
+  private follow(tracking: Tracking): Observable<LiveEvent> {
+    return new Observable<LiveEvent>((viewer) => {
+      let snapshotSent = false;
+      let held: { buses?: LiveEvent; final?: LiveEvent } = {};
       let newest = '';
-      return concat(snapshot, updates).pipe(
-        // A read that started before the snapshot's may finish after it: never go back in time.
-        filter((event) => {
-          if (event.type !== 'buses') return true;
-          if (event.data.generatedAt < newest) return false;
+      const send = (event: LiveEvent): void => {
+        // A read that started before another's may finish after it: never go back in time.
+        if (event.type === 'buses') {
+          if (event.data.generatedAt < newest) return;
           newest = event.data.generatedAt;
-          return true;
-        }),
-        takeWhile((event) => !isFinal(event), true),
-        finalize(() => watching.unsubscribe()),
-      );
+        }
+        viewer.next(event);
+        if (isFinal(event)) viewer.complete();
+      };
+      const updates = this.hub.watch(tracking).subscribe({
+        next: (event) => {
+          if (snapshotSent) return send(event);
+          held = event.type === 'buses' ? { ...held, buses: event } : { ...held, final: event };
+        },
+        error: (error: unknown) => viewer.error(error),
+        complete: () => viewer.complete(),
+      });
+      void (async () => {
+        try {
+          await this.hub.whenSubscribed(tracking);
+          send(await this.reader.buses(tracking));
+          snapshotSent = true;
+          for (const event of [held.buses, held.final]) if (event && !viewer.closed) send(event);
+          held = {};
+        } catch (error) {
+          viewer.error(error);
+        }
+      })();
+      return () => updates.unsubscribe();
     });
   }
 }

@@ -1,26 +1,35 @@
 import { EndStatus } from '../tracking/tracking-lifecycle';
 
-/**
- * What goes through Redis pub/sub about one tracking. Deliberately small: it says *that* something
- * changed, and each web process reads the new state from the database (the source of truth) once
- * for all of its viewers. The bus list never travels through Redis.
- */
-export type LiveMessage = { type: 'tick'; seq: number } | { type: 'ended'; status?: EndStatus };
-
-const CHANNEL_INFIX = ':live:tracking:';
 const END_STATUSES: readonly string[] = ['stopped', 'expired', 'failed'];
 
-/**
- * One channel per tracking, under the installation's queue prefix so that several installations
- * (or test runs) sharing a Redis never hear each other. Pub/sub channels are not keys: ioredis'
- * keyPrefix does not apply to them, hence the prefix written out here.
- */
-export function liveChannel(prefix: string, trackingId: string): string {
-  return `${prefix}${CHANNEL_INFIX}${trackingId}`;
+/** A tracking that has just ended, as a live message names it. */
+export interface EndedNotice {
+  id: string;
+  status?: EndStatus;
 }
 
-/** The tracking id of a channel of this installation, or undefined for any other channel. */
-export function trackingIdOfChannel(prefix: string, channel: string): string | undefined {
+/**
+ * What goes through Redis pub/sub about one line: that its tick ran (and which of its trackings it ended), or
+ * that one of its trackings ended outside a tick (its rider stopped it). Deliberately small: each web process
+ * reads the line's new state from Redis once for all of its viewers of that line's trackings.
+ */
+export type LiveMessage =
+  | { type: 'tick'; line: string; seq: number; ended: EndedNotice[] }
+  | { type: 'ended'; trackingId: string; status?: EndStatus };
+
+const CHANNEL_INFIX = ':live:line:';
+
+/**
+ * One channel per line, under the installation's queue prefix so that several installations (or test runs)
+ * sharing a Redis never hear each other. Pub/sub channels are not keys: ioredis' keyPrefix does not apply to
+ * them, hence the prefix written out here.
+ */
+export function liveChannel(prefix: string, line: string): string {
+  return `${prefix}${CHANNEL_INFIX}${line}`;
+}
+
+/** The line of a channel of this installation, or undefined for any other channel. */
+export function lineOfChannel(prefix: string, channel: string): string | undefined {
   const head = `${prefix}${CHANNEL_INFIX}`;
   return channel.startsWith(head) && channel.length > head.length ? channel.slice(head.length) : undefined;
 }
@@ -28,6 +37,9 @@ export function trackingIdOfChannel(prefix: string, channel: string): string | u
 export function encodeLiveMessage(message: LiveMessage): string {
   return JSON.stringify(message);
 }
+
+const endStatus = (value: unknown): EndStatus | undefined =>
+  typeof value === 'string' && END_STATUSES.includes(value) ? (value as EndStatus) : undefined;
 
 /** Anything else on the channel (another version, a person with redis-cli) is ignored, not fatal. */
 export function parseLiveMessage(text: string): LiveMessage | undefined {
@@ -39,11 +51,19 @@ export function parseLiveMessage(text: string): LiveMessage | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const m = value as Record<string, unknown>;
-  if (m.type === 'tick' && Number.isInteger(m.seq)) return { type: 'tick', seq: m.seq as number };
-  if (m.type === 'ended') {
-    return typeof m.status === 'string' && END_STATUSES.includes(m.status)
-      ? { type: 'ended', status: m.status as EndStatus }
-      : { type: 'ended' };
+  if (m.type === 'tick' && typeof m.line === 'string' && Number.isInteger(m.seq)) {
+    const ended = Array.isArray(m.ended) ? m.ended : [];
+    return {
+      type: 'tick',
+      line: m.line,
+      seq: m.seq as number,
+      ended: ended
+        .filter((e): e is { id: string; status?: unknown } => typeof (e as { id?: unknown })?.id === 'string')
+        .map((e) => ({ id: e.id, status: endStatus(e.status) })),
+    };
+  }
+  if (m.type === 'ended' && typeof m.trackingId === 'string') {
+    return { type: 'ended', trackingId: m.trackingId, status: endStatus(m.status) };
   }
   return undefined;
 }

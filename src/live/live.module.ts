@@ -11,8 +11,8 @@ import { VariantRouteController } from './variant-route.controller';
 import { VariantRouteService } from './variant-route.service';
 
 /**
- * The web side of "live": the SSE stream per tracking (fed by Redis pub/sub from the workers, see
- * LivePublisherModule) and the route of a line variant for the page's route strip. The page itself
+ * The web side of "live": the SSE stream per tracking (fed by Redis pub/sub from the workers, one channel per
+ * line, see LivePublisherModule) and the route of a line variant for the page's route strip. The page itself
  * is static (public/, served by serveLivePage).
  */
 @Module({

@@ -1,134 +1,157 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { Job, Queue } from 'bull';
-import { Repository } from 'typeorm';
+import { LinePoll } from '../buses/entities/line-poll.entity';
+import { LinePollsRepository } from '../buses/line-polls.repository';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../shared/clock';
+import { Housekeeping } from '../shared/housekeeping';
 import { RedisConnection } from '../shared/redis.provider';
-import { Tracking } from '../tracking/entities/tracking.entity';
-import { tickJobId, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
+import { isTickPayload, tickJobId, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
 import { TickScheduler } from './tick-scheduler';
 
-/** A tracking whose last run is older than this many intervals is late enough to be looked at. */
+/** A line whose last run is older than this many intervals is late enough to be looked at. */
 const LATE_AFTER_INTERVALS = 3;
 
 export interface ReconcileReport {
-  active: number;
-  /** Active trackings whose pending tick was missing (or dead) and was created again. */
+  /** Lines with work: polling, or with active trackings. */
+  lines: number;
+  /** Lines whose pending tick was missing (or dead, or stuck) and was created again. */
   rechained: string[];
-  /** Late trackings whose delayed tick was made due now. */
+  /** Late lines whose delayed tick was made due now. */
   promoted: string[];
-  /** Pending ticks removed: of ended or unknown trackings, or extra ones of an active tracking. */
+  /** Pending ticks removed: of lines with no work, of an older version, or extra ones of a line. */
   removed: string[];
+  /** Lines whose subscription count did not match their active trackings, and was set right. */
+  recounted: string[];
+  /** Lines whose repair failed this pass (the next pass tries again), with why. */
+  failed: { line: string; error: string }[];
 }
 
 /**
- * Holds the invariant "every active tracking has exactly one pending tick" against everything
- * that can break it: a worker killed between a tick and its successor, Redis losing its data, a
- * job failed for good. The database is the source of truth. Runs in every worker, on boot and
- * every RECONCILE_SECONDS; a Redis lock makes one worker do it per period, and every step is
- * idempotent anyway (tick job ids are derived from tracking + sequence).
+ * Holds the invariant "every line with an active tracking has exactly one pending tick" against everything
+ * that can break it: a worker killed between a tick and its successor, Redis losing its data, a job failed for
+ * good or stuck in no list. The database is the source of truth. Runs in every worker, on boot and every
+ * RECONCILE_SECONDS, done by one of them per period; each line's repair is idempotent (tick job ids are derived
+ * from line + sequence) and isolated: one line's failure does not stop the pass.
  */
 @Injectable()
 export class ChainReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ChainReconciler.name);
-  private timer?: NodeJS.Timeout;
+  protected readonly logger = new Logger(ChainReconciler.name);
+  private readonly loop: Housekeeping;
 
   constructor(
-    @InjectRepository(Tracking) private readonly trackings: Repository<Tracking>,
     @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue<TrackBusesJobData>,
+    private readonly linePolls: LinePollsRepository,
     private readonly scheduler: TickScheduler,
-    private readonly redis: RedisConnection,
+    redis: RedisConnection,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.loop = new Housekeeping(redis, {
+      name: 'ChainReconciler',
+      lock: 'reconcile:lock',
+      periodMs: config.worker.reconcileSeconds * 1000,
+      onBoot: true,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    const periodMs = this.config.worker.reconcileSeconds * 1000;
-    void this.runLocked(periodMs);
-    this.timer = setInterval(() => void this.runLocked(periodMs), periodMs);
-    this.timer.unref();
+    this.loop.start(async () => describe(await this.reconcile()));
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  private async runLocked(periodMs: number): Promise<void> {
-    try {
-      // One reconciliation per period across all workers; the lock expires by itself.
-      const won = await this.redis.client.set(
-        'reconcile:lock',
-        String(process.pid),
-        'PX',
-        Math.max(100, periodMs * 0.8),
-        'NX',
-      );
-      if (won !== 'OK') return;
-      const report = await this.reconcile();
-      const changed = report.rechained.length + report.promoted.length + report.removed.length;
-      if (changed) {
-        this.logger.warn(
-          `Reconciled ${report.active} active tracking(s): re-chained ${report.rechained.length}, ` +
-            `made due ${report.promoted.length}, removed ${report.removed.length} stray tick(s)`,
-        );
-      }
-    } catch (error) {
-      this.logger.warn(`Reconciliation skipped: ${(error as Error).message}`);
-    }
+    this.loop.stop();
   }
 
   async reconcile(): Promise<ReconcileReport> {
-    const now = this.clock.now().getTime();
-    const intervalMs = this.config.tracking.intervalSeconds * 1000;
-    // Jobs first, then the database: the database is then the newer of the two views, so a tick
-    // that completes in between is seen as done, and its successor at worst re-added (a no-op).
-    const pending = await this.queue.getJobs(['waiting', 'delayed', 'active', 'paused']);
-    const active = await this.trackings.find({
-      where: { status: 'active' },
-      select: { id: true, tickSeq: true, lastRunAt: true, startedAt: true },
-    });
-    const byTracking = new Map<string, Job<TrackBusesJobData>[]>();
+    // Jobs first, then the database: the database is then the newer of the two views, so a tick that
+    // completes in between is seen as done, and its successor at worst re-added (a no-op).
+    const pending = (await this.queue.getJobs(['waiting', 'delayed', 'active', 'paused'])).filter(Boolean);
+    const report: ReconcileReport = { lines: 0, rechained: [], promoted: [], removed: [], recounted: [], failed: [] };
+    report.recounted = await this.linePolls.recountDrifted();
+    const lines = await this.linePolls.withWork();
+    report.lines = lines.length;
+    const byLine = new Map<string, Job<TrackBusesJobData>[]>();
     for (const job of pending) {
-      if (!job?.data?.trackingId) continue;
-      byTracking.set(job.data.trackingId, [...(byTracking.get(job.data.trackingId) ?? []), job]);
-    }
-    const report: ReconcileReport = { active: active.length, rechained: [], promoted: [], removed: [] };
-
-    for (const tracking of active) {
-      const expectedId = tickJobId(tracking.id, tracking.tickSeq + 1);
-      const jobs = byTracking.get(tracking.id) ?? [];
-      byTracking.delete(tracking.id);
-      const expected = jobs.find((j) => String(j.id) === expectedId);
-      // Any other pending tick of this tracking is stale or a fork: the database says which is next.
-      for (const job of jobs) if (job !== expected) await this.removePending(job, report);
-      if (!expected) {
-        await this.rechain(tracking, expectedId);
-        report.rechained.push(tracking.id);
+      if (!isTickPayload(job.data)) {
+        await this.isolated(String(job.id), report, () => this.removePending(job, report));
         continue;
       }
-      const lastRun = (tracking.lastRunAt ?? tracking.startedAt).getTime();
-      if (now - lastRun > LATE_AFTER_INTERVALS * intervalMs && (await expected.isDelayed())) {
-        await expected.promote();
-        report.promoted.push(tracking.id);
-      }
+      byLine.set(job.data.line, [...(byLine.get(job.data.line) ?? []), job]);
     }
-    // What is left belongs to trackings that are not active (or no longer exist).
-    for (const jobs of byTracking.values()) for (const job of jobs) await this.removePending(job, report);
+    for (const poll of lines) {
+      const jobs = byLine.get(poll.line) ?? [];
+      byLine.delete(poll.line);
+      await this.isolated(poll.line, report, () => this.repair(poll, jobs, report));
+    }
+    // What is left belongs to lines with no work (their chain ended).
+    for (const [line, jobs] of byLine) {
+      await this.isolated(line, report, async () => {
+        for (const job of jobs) await this.removePending(job, report);
+      });
+    }
     return report;
   }
 
-  /** Schedules the expected tick now, first clearing a dead job (failed or completed) that holds its id. */
-  private async rechain(tracking: Tracking, expectedId: string): Promise<void> {
-    const dead = await this.queue.getJob(expectedId);
-    if (dead && ((await dead.isFailed()) || (await dead.isCompleted()))) await dead.remove().catch(() => undefined);
-    await this.scheduler.schedule(tracking.id, tracking.tickSeq + 1, this.clock.now());
+  private async isolated(what: string, report: ReconcileReport, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      report.failed.push({ line: what, error: (error as Error).message });
+    }
+  }
+
+  /** One line: exactly one pending tick, the one after its last completed, if it has work. */
+  private async repair(poll: LinePoll, jobs: Job<TrackBusesJobData>[], report: ReconcileReport): Promise<void> {
+    if (!poll.polling) {
+      // Subscriptions without a chain: a start that could not reach Redis, or a chain ended while one came.
+      for (const revived of await this.linePolls.activate([poll.line])) {
+        await this.rechain(revived.line, revived.seq, report);
+      }
+      return;
+    }
+    const expectedId = tickJobId(poll.line, poll.tickSeq + 1);
+    const expected = jobs.find((j) => String(j.id) === expectedId);
+    // Any other pending tick of this line is stale or a fork: the database says which is next.
+    for (const job of jobs) if (job !== expected) await this.removePending(job, report);
+    if (!expected) {
+      if (poll.subscriptions <= 0 && (await this.linePolls.stopIdle(poll.line))) return;
+      await this.rechain(poll.line, poll.tickSeq + 1, report);
+      return;
+    }
+    const intervalMs = this.config.tracking.intervalSeconds * 1000;
+    const lastRun = (poll.lastRunAt ?? poll.nextTickAt ?? this.clock.now()).getTime();
+    if (this.clock.now().getTime() - lastRun > LATE_AFTER_INTERVALS * intervalMs && (await expected.isDelayed())) {
+      await expected.promote();
+      report.promoted.push(poll.line);
+    }
+  }
+
+  /**
+   * Schedules tick `seq` of a line now. A job that holds its id but is in no pending list — finished, failed,
+   * or stuck in no list at all — would make the add a silent no-op: it is removed first.
+   */
+  private async rechain(line: string, seq: number, report: ReconcileReport): Promise<void> {
+    const holder = await this.queue.getJob(tickJobId(line, seq));
+    if (holder && (await holder.getState()) !== 'active') await holder.remove();
+    await this.scheduler.schedule(line, seq, this.clock.now());
+    report.rechained.push(line);
   }
 
   private async removePending(job: Job<TrackBusesJobData>, report: ReconcileReport): Promise<void> {
-    if (await job.isActive()) return; // running: it checks the tracking itself and ends the chain
-    await job.remove().catch(() => undefined);
+    if (await job.isActive()) return; // running: it checks its line itself and ends the chain
+    await job.remove();
     report.removed.push(String(job.id));
   }
+}
+
+function describe(r: ReconcileReport): string | undefined {
+  const changed = r.rechained.length + r.promoted.length + r.removed.length + r.recounted.length + r.failed.length;
+  if (!changed) return undefined;
+  const failed = r.failed.length ? `; failed for ${r.failed.map((f) => `${f.line} (${f.error})`).join(', ')}` : '';
+  return (
+    `Reconciled ${r.lines} line(s): re-chained ${r.rechained.length}, made due ${r.promoted.length}, ` +
+    `removed ${r.removed.length} stray tick(s), recounted ${r.recounted.length}${failed}`
+  );
 }

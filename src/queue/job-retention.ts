@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
+import { Housekeeping } from '../shared/housekeeping';
 import { RedisConnection } from '../shared/redis.provider';
 import { cleanFinished, FinishedState, trimFinished } from './finished-jobs';
 import { TRACKING_QUEUE } from './queue.constants';
@@ -18,36 +19,31 @@ export interface SweepReport {
  */
 @Injectable()
 export class JobRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(JobRetention.name);
-  private timer?: NodeJS.Timeout;
+  private readonly loop: Housekeeping;
 
   constructor(
     @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue,
-    private readonly redis: RedisConnection,
+    redis: RedisConnection,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.loop = new Housekeeping(redis, {
+      name: 'JobRetention',
+      lock: 'retention:lock',
+      periodMs: config.retention.sweepMinutes * 60_000,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    const periodMs = this.config.retention.sweepMinutes * 60_000;
-    this.timer = setInterval(() => void this.sweepLocked(periodMs), periodMs);
-    this.timer.unref();
+    this.loop.start(async () => {
+      const report = await this.sweep();
+      return report.completed + report.failed
+        ? `Retention: removed ${report.completed} completed and ${report.failed} failed job(s)`
+        : undefined;
+    });
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  private async sweepLocked(periodMs: number): Promise<void> {
-    try {
-      const won = await this.redis.client.set('retention:lock', String(process.pid), 'PX', periodMs * 0.8, 'NX');
-      if (won !== 'OK') return;
-      const report = await this.sweep();
-      if (report.completed + report.failed) {
-        this.logger.log(`Retention: removed ${report.completed} completed and ${report.failed} failed job(s)`);
-      }
-    } catch (error) {
-      this.logger.warn(`Retention sweep skipped: ${(error as Error).message}`);
-    }
+    this.loop.stop();
   }
 
   /** Applies RETENTION_* to the finished jobs now: by age first, then by count. */

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { BusesModule } from '../buses/buses.module';
-import { LivePublisherModule } from '../live/live-publisher.module';
-import { Tracking } from '../tracking/entities/tracking.entity';
+import { TrackingDataModule } from '../tracking/tracking-data.module';
 import { ChainReconciler } from './chain-reconciler';
 import { QueueModule } from './queue.module';
 import { TickStats } from './tick-stats';
@@ -14,7 +12,7 @@ import { WorkerHeartbeat } from './worker-heartbeat';
  * Only WorkerModule imports it: the web app never runs ticks.
  */
 @Module({
-  imports: [QueueModule, BusesModule, LivePublisherModule, TypeOrmModule.forFeature([Tracking])],
+  imports: [QueueModule, BusesModule, TrackingDataModule],
   providers: [TrackBusesProcessor, ChainReconciler, WorkerHeartbeat, TickStats],
 })
 export class QueueWorkerModule {}

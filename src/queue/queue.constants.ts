@@ -1,27 +1,33 @@
 import { JobOptions } from 'bull';
 import type { RetentionConfig } from '../config/operations-config';
 
-/** The one queue: tracking ticks. */
+/** The one queue: the ticks of the tracked lines. */
 export const TRACKING_QUEUE = 'tracking';
 
 /** Job names on TRACKING_QUEUE. */
 export const TRACK_BUSES_JOB = 'track-buses';
 
-/** Payload of a TrackBuses job: one tick of one tracking. */
+/** Payload of a TrackBuses job: one tick of one line, serving every tracking of that line (SPEC §3.3). */
 export interface TrackBusesJobData {
-  trackingId: string;
-  /** 1 for the first tick; each tick schedules seq + 1. */
+  line: string;
+  /** Each tick schedules seq + 1; the line's `tickSeq` says which one is pending. */
   seq: number;
   /** When the tick was due (ISO 8601); the next one is due an interval later (fixed rate). */
   scheduledAt: string;
 }
 
+/** A payload from this version: anything else on the queue (an older version's job) is not a tick to run. */
+export function isTickPayload(data: unknown): data is TrackBusesJobData {
+  const d = data as Partial<TrackBusesJobData> | null;
+  return typeof d?.line === 'string' && Number.isInteger(d.seq) && typeof d.scheduledAt === 'string';
+}
+
 /**
- * Derived from tracking + sequence, so whoever schedules "tick n of tracking t" (the previous tick,
- * a repeated run of it, a start racing another start) produces the same job, which Bull stores once.
+ * Derived from line + sequence, so whoever schedules "tick n of line l" (the previous tick, a repeated run of
+ * it, a start reviving the chain, the reconciler) produces the same job, which Bull stores once.
  */
-export function tickJobId(trackingId: string, seq: number): string {
-  return `tick:${trackingId}:${seq}`;
+export function tickJobId(line: string, seq: number): string {
+  return `tick:${line}:${seq}`;
 }
 
 /**
@@ -31,8 +37,8 @@ export function tickJobId(trackingId: string, seq: number): string {
  */
 export function tickJobOptions(retention: RetentionConfig): JobOptions {
   return {
-    // Upstream failures never throw (the tick records them and the chain goes on at its interval,
-    // counting toward TRACKING_MAX_FAILURES). What throws is our own infrastructure: the database or
+    // Upstream failures never throw (the tick records them on the line and the chain goes on at its
+    // interval: an outage is never a tracking's fault). What throws is our own infrastructure: the database or
     // Redis away. 5 attempts 2, 4, 8, 16 s apart ride out a 30 s blip; a tick re-run is safe because
     // it is claimed in the same transaction as its writes.
     attempts: 5,

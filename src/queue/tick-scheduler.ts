@@ -3,9 +3,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../shared/clock';
+import { withDeadline } from '../shared/deadline';
 import { tickJobId, tickJobOptions, TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
 
-/** Puts ticks on the queue and takes them off: the only place that knows how a tick job is made. */
+/** Puts line ticks on the queue: the only place that knows how a tick job is made. */
 @Injectable()
 export class TickScheduler {
   private readonly logger = new Logger(TickScheduler.name);
@@ -26,42 +27,19 @@ export class TickScheduler {
     });
   }
 
-  /** Enqueues tick `seq` of a tracking, due at `dueAt` (now or later). Idempotent per (tracking, seq). */
-  async schedule(trackingId: string, seq: number, dueAt: Date): Promise<void> {
-    const delay = Math.max(0, dueAt.getTime() - this.clock.now().getTime());
-    await this.queue.add(
-      TRACK_BUSES_JOB,
-      { trackingId, seq, scheduledAt: dueAt.toISOString() },
-      { ...tickJobOptions(this.config.retention), jobId: tickJobId(trackingId, seq), delay },
-    );
-    // Worded unlike the tick's own "Tick n of tracking t" line, which the chaos run counts as a completion.
-    // Debug: every tick does this, and its own "Tick n of tracking t" line already says it ran.
-    this.logger.debug({
-      msg: `Enqueued tick ${seq} for tracking ${trackingId}, due in ${delay} ms`,
-      trackingId,
-      seq,
-      delayMs: delay,
-    });
-  }
-
   /**
-   * Removes the pending tick of a tracking that ended. The next tick may be `seq` or, if a tick is
-   * completing right now, `seq + 1`; both are tried. A tick already running cannot be removed, but it
-   * reads the tracking first and ends the chain itself.
+   * Enqueues tick `seq` of a line, due at `dueAt` (now or later). Idempotent per (line, seq). With a
+   * deadline (on a request's path), it gives up waiting for a Redis that does not answer: the reconciler
+   * creates the tick from the database once Redis is back.
    */
-  async cancel(trackingId: string, seq: number): Promise<number> {
-    let removed = 0;
-    for (const s of [seq, seq + 1]) {
-      const job = await this.queue.getJob(tickJobId(trackingId, s));
-      if (!job || (await job.isActive()) || (await job.isCompleted()) || (await job.isFailed())) continue;
-      try {
-        await job.remove();
-        removed++;
-      } catch (error) {
-        // A worker took it between our check and the removal; it will see the tracking ended.
-        this.logger.debug(`Tick ${s} of ${trackingId} could not be removed: ${(error as Error).message}`);
-      }
-    }
-    return removed;
+  async schedule(line: string, seq: number, dueAt: Date, deadlineMs?: number): Promise<void> {
+    const delay = Math.max(0, dueAt.getTime() - this.clock.now().getTime());
+    const added = this.queue.add(
+      TRACK_BUSES_JOB,
+      { line, seq, scheduledAt: dueAt.toISOString() },
+      { ...tickJobOptions(this.config.retention), jobId: tickJobId(line, seq), delay },
+    );
+    await (deadlineMs === undefined ? added : withDeadline(added, deadlineMs, 'Redis (the job queue)'));
+    this.logger.debug({ msg: `Enqueued tick ${seq} of line ${line}, due in ${delay} ms`, line, seq, delayMs: delay });
   }
 }

@@ -1,6 +1,9 @@
+import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
 import { QueryCounter } from '../database/query-counter';
+import { TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
 
 /** Millisecond buckets up to a minute; later than that is counted in the last one. */
 const BUCKETS = 60_000;
@@ -23,7 +26,8 @@ class Histogram {
  * Tick timing for benchmarks (TICK_STATS_SECONDS > 0): lateness (start minus scheduled time) and
  * duration of every tick this worker ran in the last window, with the database statements it
  * issued, written as one JSON log line every TICK_STATS_SECONDS (then reset). Off by default:
- * operators have /metrics; this is the benchmark's exact view from inside the worker.
+ * operators have /metrics; this is the benchmark's exact view from inside the worker. Fed by the
+ * queue's own events, so the processor stays one call deep.
  */
 @Injectable()
 export class TickStats implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,8 +37,10 @@ export class TickStats implements OnApplicationBootstrap, OnApplicationShutdown 
   private outcomes: Record<string, number> = {};
   private statementsAtLastReport = 0;
   private timer?: NodeJS.Timeout;
+  private readonly started = new Map<string, number>();
 
   constructor(
+    @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue<TrackBusesJobData>,
     private readonly config: AppConfig,
     private readonly queries: QueryCounter,
   ) {}
@@ -52,8 +58,21 @@ export class TickStats implements OnApplicationBootstrap, OnApplicationShutdown 
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
+    this.queue.on('active', (job: Job<TrackBusesJobData>) => this.started.set(String(job.id), Date.now()));
+    this.queue.on('completed', (job: Job<TrackBusesJobData>, result: { outcome?: string } | undefined) =>
+      this.finished(job, result?.outcome ?? 'ok'),
+    );
+    this.queue.on('failed', (job: Job<TrackBusesJobData>) => this.finished(job, 'failed'));
     this.timer = setInterval(() => this.report(), this.config.tickStatsSeconds * 1000);
     this.timer.unref();
+  }
+
+  private finished(job: Job<TrackBusesJobData>, outcome: string): void {
+    const startedAt = this.started.get(String(job.id));
+    this.started.delete(String(job.id));
+    const scheduledAt = Date.parse(job.data?.scheduledAt);
+    if (startedAt === undefined || !Number.isFinite(scheduledAt)) return;
+    this.record(startedAt - scheduledAt, Date.now() - startedAt, outcome);
   }
 
   onApplicationShutdown(): void {

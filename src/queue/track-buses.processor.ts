@@ -2,17 +2,13 @@ import { InjectQueue } from '@nestjs/bull';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { BusesService, TickResult } from '../buses/buses.service';
-import { StmCredentialsError } from '../buses/stm/stm.errors';
 import { AppConfig } from '../config/app-config';
-import { LiveEventsPublisher } from '../live/live-events.publisher';
-import { TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
-import { TickScheduler } from './tick-scheduler';
-import { TickStats } from './tick-stats';
+import { isTickPayload, TRACK_BUSES_JOB, TrackBusesJobData, TRACKING_QUEUE } from './queue.constants';
 
 /**
- * Consumes TrackBuses jobs: runs the tick, then schedules the next one so the chain goes on.
- * Registered with queue.process() rather than @Process() because the concurrency comes from
- * configuration (WORKER_CONCURRENCY), which a decorator argument cannot read.
+ * Consumes TrackBuses jobs: one tick of one line, run by the tracker. Registered with queue.process() rather
+ * than @Process() because the concurrency comes from configuration (WORKER_CONCURRENCY), which a decorator
+ * argument cannot read.
  */
 @Injectable()
 export class TrackBusesProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -21,10 +17,7 @@ export class TrackBusesProcessor implements OnApplicationBootstrap, BeforeApplic
   constructor(
     @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue<TrackBusesJobData>,
     private readonly buses: BusesService,
-    private readonly scheduler: TickScheduler,
-    private readonly stats: TickStats,
     private readonly config: AppConfig,
-    private readonly live: LiveEventsPublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,21 +42,11 @@ export class TrackBusesProcessor implements OnApplicationBootstrap, BeforeApplic
     await this.queue.pause(true, false).catch(() => undefined);
   }
 
-  async handle(job: Job<TrackBusesJobData>): Promise<TickResult> {
-    const startedAt = Date.now();
-    try {
-      const result = await this.buses.trackBuses(job.data);
-      if (result.next) await this.scheduler.schedule(job.data.trackingId, result.next.seq, result.next.dueAt);
-      this.stats.record(startedAt - Date.parse(job.data.scheduledAt), Date.now() - startedAt, result.outcome);
-      await this.live.tickFinished(job.data, result);
-      return result;
-    } catch (error) {
-      // Refused credentials will not get better with retries; the tracking is already failed.
-      if (error instanceof StmCredentialsError) {
-        await job.discard();
-        await this.live.trackingEnded(job.data.trackingId, 'failed');
-      }
-      throw error;
+  /** A tick of this version's kind goes to the tracker; anything else (an older version's job) is done with. */
+  handle(job: Job<TrackBusesJobData>): Promise<TickResult> {
+    if (!isTickPayload(job.data)) {
+      return Promise.resolve({ outcome: 'ended', busesSeen: 0, next: null, ended: [] });
     }
+    return this.buses.runTick(job.data);
   }
 }

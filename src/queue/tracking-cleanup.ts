@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../shared/clock';
-import { Tracking } from '../tracking/entities/tracking.entity';
-import { endTracking } from '../tracking/tracking-lifecycle';
+import { lifecycleRules, trackingEnd } from '../tracking/tracking-lifecycle';
+import { TrackingRepository } from '../tracking/tracking.repository';
 import { ChainReconciler, ReconcileReport } from './chain-reconciler';
 import { WorkerRegistry } from './worker-registry';
 
@@ -21,22 +19,22 @@ export class OneShotReconciler extends ChainReconciler {
 }
 
 export interface CleanupReport extends ReconcileReport {
-  /** Active trackings past TRACKING_MAX_MINUTES (their worker was away): expired rather than re-chained. */
+  /** Active trackings past TRACKING_MAX_MINUTES (no tick of their lines ran to end them): expired. */
   expired: string[];
   liveWorkers: number;
 }
 
 /**
- * `tracking:cleanup`: stale state after crashes. Trackings that outlived their maximum duration
- * while no tick ran are expired; every other active tracking gets exactly one pending tick back
- * (re-chained if missing, made due if late), and pending ticks of ended trackings are removed.
+ * `tracking:cleanup`: stale state after crashes. Trackings that outlived their maximum duration while no
+ * tick ran are expired; every line with active trackings gets exactly one pending tick back (re-chained if
+ * missing, made due if late), and pending ticks of lines with no work are removed.
  */
 @Injectable()
 export class TrackingCleanup {
   private readonly logger = new Logger(TrackingCleanup.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly trackings: TrackingRepository,
     private readonly reconciler: OneShotReconciler,
     private readonly workers: WorkerRegistry,
     private readonly config: AppConfig,
@@ -56,16 +54,23 @@ export class TrackingCleanup {
 
   private async expireOverdue(): Promise<string[]> {
     const now = this.clock.now();
-    const { maxMinutes } = this.config.tracking;
-    const overdue = await this.dataSource.getRepository(Tracking).find({
-      where: { status: 'active', startedAt: LessThan(new Date(now.getTime() - maxMinutes * 60_000)) },
-      select: { id: true },
-    });
-    const expired: string[] = [];
-    for (const { id } of overdue) {
-      const reason = `reached the maximum duration of ${maxMinutes} minutes (found by tracking:cleanup)`;
-      if (await endTracking(this.dataSource.manager, id, 'expired', reason, now)) expired.push(id);
-    }
-    return expired;
+    const rules = lifecycleRules(this.config);
+    const overdue = await this.trackings.activeStartedBefore(new Date(now.getTime() - rules.maxMinutes * 60_000));
+    const ends = overdue.map((t) => ({
+      id: t.id,
+      // Past the maximum duration, whatever its lines say: trackingEnd tells why in its own words.
+      end: trackingEnd(
+        { startedAt: t.startedAt, stopId: t.stopId, stopKnown: true, anyLineKnown: true, lines: [] },
+        now,
+        rules,
+      ),
+    }));
+    const first = ends.find((e) => e.end)?.end;
+    if (!first) return [];
+    return this.trackings.end(
+      ends.filter((e) => e.end?.reason === first.reason).map((e) => e.id),
+      { status: first.status, reason: `${first.reason} (found by tracking:cleanup)` },
+      now,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import { Response } from 'express';
 import {
+  IdempotencyKeyReusedError,
   InvalidTrackingRequestError,
   TrackingCapReachedError,
   TrackingNotFoundError,
@@ -12,10 +13,17 @@ const STATUS = new Map<new (...args: never[]) => Error, [number, string]>([
   [UnknownStopError, [HttpStatus.NOT_FOUND, 'Not Found']],
   [InvalidTrackingRequestError, [HttpStatus.BAD_REQUEST, 'Bad Request']],
   [TrackingCapReachedError, [HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests']],
+  [IdempotencyKeyReusedError, [HttpStatus.CONFLICT, 'Conflict']],
 ]);
 
 /** Maps the tracking domain's errors to HTTP answers; services stay free of HTTP. */
-@Catch(TrackingNotFoundError, UnknownStopError, InvalidTrackingRequestError, TrackingCapReachedError)
+@Catch(
+  TrackingNotFoundError,
+  UnknownStopError,
+  InvalidTrackingRequestError,
+  TrackingCapReachedError,
+  IdempotencyKeyReusedError,
+)
 export class TrackingErrorsFilter implements ExceptionFilter {
   catch(error: Error, host: ArgumentsHost): void {
     const [statusCode, name] = STATUS.get(error.constructor as new (...args: never[]) => Error) ?? [

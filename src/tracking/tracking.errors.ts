@@ -14,7 +14,23 @@ export class UnknownStopError extends Error {
 export class InvalidTrackingRequestError extends Error {}
 
 export class TrackingCapReachedError extends Error {
-  constructor(readonly cap: number) {
-    super(`The service is tracking its maximum of ${cap} stops at once; try again later`);
+  constructor(
+    readonly scope: 'service' | 'client',
+    readonly cap: number,
+  ) {
+    super(
+      scope === 'client'
+        ? `You have ${cap} active trackings, the most one client may have; stop one (POST /api/trackings/{id}/stop) or let one end`
+        : `The service is running its maximum of ${cap} trackings at once; try again later`,
+    );
+  }
+}
+
+/** The Idempotency-Key of a start was already used by a different request. */
+export class IdempotencyKeyReusedError extends Error {
+  constructor() {
+    super(
+      'This Idempotency-Key was already used for a different request (another stop, lines or variants); use a new key',
+    );
   }
 }

@@ -1,12 +1,18 @@
-import { BusTracking } from '../buses/entities/bus-tracking.entity';
+import { BusEstimate } from '../buses/domain/bus-estimate';
 import { STALE_AFTER_SECONDS } from '../buses/domain/bus-metrics';
-import { BusResponse, TrackingResponse } from './dto/tracking.response';
+import { UpstreamState } from '../buses/upstream-state';
+import { BusResponse, TrackingBusesResponse, TrackingResponse, UpstreamResponse } from './dto/tracking.response';
 import { Tracking } from './entities/tracking.entity';
+import { TrackingBuses, TrackingFigures } from './tracking-views';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
-export function toTrackingResponse(t: Tracking): TrackingResponse {
+export function toUpstreamResponse(u: UpstreamState | null): UpstreamResponse | null {
+  return u ? { state: u.state, since: iso(u.since), nextAttemptAt: iso(u.nextAttemptAt) } : null;
+}
+
+export function toTrackingResponse(t: Tracking, f: TrackingFigures): TrackingResponse {
   return {
     id: t.id,
     stopId: t.stopId,
@@ -16,17 +22,30 @@ export function toTrackingResponse(t: Tracking): TrackingResponse {
     startedAt: t.startedAt.toISOString(),
     endedAt: iso(t.endedAt),
     stopReason: t.stopReason,
-    lastRunAt: iso(t.lastRunAt),
-    lastSuccessAt: iso(t.lastSuccessAt),
-    nextTickAt: t.status === 'active' ? t.nextTickAt.toISOString() : null,
-    runs: t.runs,
-    busesSeen: t.busesSeen,
-    consecutiveFailures: t.consecutiveFailures,
-    lastError: t.lastError,
+    lastRunAt: iso(f.lastRunAt),
+    lastSuccessAt: iso(f.lastSuccessAt),
+    nextTickAt: t.status === 'active' ? iso(f.nextTickAt) : null,
+    runs: f.runs,
+    busesSeen: f.busesSeen,
+    consecutiveFailures: f.consecutiveFailures,
+    lastError: f.lastError,
+    upstream: toUpstreamResponse(f.upstream),
   };
 }
 
-export function toBusResponse(b: BusTracking, now: Date): BusResponse {
+export function toTrackingBusesResponse(view: TrackingBuses): TrackingBusesResponse {
+  return {
+    trackingId: view.tracking.id,
+    status: view.tracking.status,
+    stopId: view.tracking.stopId,
+    lastSuccessAt: iso(view.lastSuccessAt),
+    generatedAt: view.now.toISOString(),
+    upstream: toUpstreamResponse(view.upstream),
+    buses: view.buses.map((b) => toBusResponse(b, view.now)),
+  };
+}
+
+export function toBusResponse(b: BusEstimate, now: Date): BusResponse {
   const dataAgeSeconds = Math.max(0, Math.round((now.getTime() - b.lastFixAt.getTime()) / 1000));
   const stale = dataAgeSeconds > STALE_AFTER_SECONDS;
   // The tracker's ETA counts from the bus's last fix: what is left of it now, and none from a stale fix.

@@ -116,6 +116,50 @@ export function alongSpeedMps(series: readonly AlongFix[], windowMs = SPEED_WIND
   return seconds > 0 ? (last.along - first.along) / seconds : null;
 }
 
+/**
+ * Where a bus is along its variant's route, whatever stop it is seen from: computed once per bus and poll by
+ * the line's tick, and read by every tracking of the line.
+ */
+export interface RouteProgress {
+  /** Metres along the route, now. */
+  along: number;
+  /** Progress over about the last two minutes, km/h; null under two fixes. */
+  speedKmh: number | null;
+  /**
+   * Running speed for the ETA (progress over the last minutes with the dwell at stops taken out, blended with
+   * a typical bus's pace), m/s; null under two fixes (no ETA yet).
+   */
+  runningMps: number | null;
+  /** At the route's first stop and not moving: not yet started. */
+  atTerminus: boolean;
+  /** At the end of its route: the trip is over. */
+  finished: boolean;
+}
+
+/**
+ * A bus's progress along a variant's route from its fixes (time order). Null when the path cannot place the
+ * bus (its newest fix is off the route): the straight-line rules apply then.
+ */
+export function progressAlong(
+  path: VariantPath,
+  fixes: readonly Position[],
+  settings: AlongRouteSettings = DEFAULT_ALONG_ROUTE_SETTINGS,
+  /** The fixes' alongSeries on this path, when the caller already has it. */
+  precomputed?: AlongFix[] | null,
+): RouteProgress | null {
+  const series = precomputed === undefined ? alongSeries(path, fixes) : precomputed;
+  if (!series) return null;
+  const { along } = series[series.length - 1];
+  const speed = alongSpeedMps(series);
+  return {
+    along,
+    speedKmh: speed === null ? null : speed * 3.6,
+    runningMps: series.length < 2 ? null : runningSpeedMps(path, series, settings.dwellSeconds),
+    atTerminus: waitingAtTerminus(series),
+    finished: along >= path.route.length - PASS_MARGIN_M,
+  };
+}
+
 export type AlongRouteEstimate =
   | { kind: 'not-serving' }
   | {
@@ -133,34 +177,45 @@ export type AlongRouteEstimate =
     };
 
 /**
- * Everything the tracker says about a bus of a variant with a known path, from its fixes (time order).
- * Null when the path cannot place the bus (its newest fix is off the route): use the straight-line rules.
+ * What a bus's progress means for one stop of its variant: distance along the route, pass, ETA. A few
+ * arithmetic operations: this runs for every bus of every tracking a rider reads.
+ */
+export function arrivalAlong(
+  path: VariantPath,
+  stopId: number,
+  progress: RouteProgress,
+  settings: AlongRouteSettings = DEFAULT_ALONG_ROUTE_SETTINGS,
+): AlongRouteEstimate {
+  const visits = visitsOf(path, stopId);
+  if (!visits.length) return { kind: 'not-serving' };
+  const { along } = progress;
+  // A variant can serve the stop twice (a loop): the visit that matters is the next one not yet passed.
+  // At the end of its route the trip is over, even at a tracked stop that is the last: it goes no further.
+  const target = progress.finished ? undefined : visits.find((offset) => along <= offset + PASS_MARGIN_M);
+  const passed = target === undefined;
+  const remainingMeters = Math.abs((target ?? visits[visits.length - 1]) - along);
+  const atTerminus = !passed && remainingMeters > PASS_MARGIN_M && progress.atTerminus;
+  const etaSeconds =
+    passed || atTerminus || progress.runningMps === null
+      ? null
+      : remainingSeconds(path, along, target, progress.runningMps, settings.dwellSeconds);
+  return { kind: 'on-route', along, passed, remainingMeters, speedKmh: progress.speedKmh, etaSeconds, atTerminus };
+}
+
+/**
+ * Everything the tracker says about a bus of a variant with a known path, seen from one stop, from its fixes
+ * (time order): progressAlong, then arrivalAlong. Null when the path cannot place the bus.
  */
 export function estimateAlongRoute(
   path: VariantPath,
   stopId: number,
   fixes: readonly Position[],
   settings: AlongRouteSettings = DEFAULT_ALONG_ROUTE_SETTINGS,
-  /** The fixes' alongSeries on this path, when the caller already has it (it does not depend on the stop). */
   precomputed?: AlongFix[] | null,
 ): AlongRouteEstimate | null {
-  const visits = visitsOf(path, stopId);
-  if (!visits.length) return { kind: 'not-serving' };
-  const series = precomputed === undefined ? alongSeries(path, fixes) : precomputed;
-  if (!series) return null;
-  const { along } = series[series.length - 1];
-  // A variant can serve the stop twice (a loop): the visit that matters is the next one not yet passed.
-  // At the end of its route the trip is over, even at a tracked stop that is the last: it goes no further.
-  const finished = along >= path.route.length - PASS_MARGIN_M;
-  const target = finished ? undefined : visits.find((offset) => along <= offset + PASS_MARGIN_M);
-  const passed = target === undefined;
-  const speed = alongSpeedMps(series);
-  const speedKmh = speed === null ? null : speed * 3.6;
-  const remainingMeters = Math.abs((target ?? visits[visits.length - 1]) - along);
-  const atTerminus = !passed && remainingMeters > PASS_MARGIN_M && waitingAtTerminus(series);
-  const etaSeconds =
-    passed || atTerminus || series.length < 2 ? null : travelSeconds(path, series, target, settings.dwellSeconds);
-  return { kind: 'on-route', along, passed, remainingMeters, speedKmh, etaSeconds, atTerminus };
+  if (!visitsOf(path, stopId).length) return { kind: 'not-serving' };
+  const progress = progressAlong(path, fixes, settings, precomputed);
+  return progress ? arrivalAlong(path, stopId, progress, settings) : null;
 }
 
 /**
@@ -175,17 +230,10 @@ function waitingAtTerminus(series: readonly AlongFix[]): boolean {
 }
 
 /**
- * Seconds from the newest fix to the stop at offset `target`: the remaining distance at the bus's running
- * speed, plus a dwell at every stop it serves on the way. The running speed is its progress over the last
- * minutes with the dwell at the stops it reached taken out, blended with a typical city bus's speed while
- * there is little to go on.
+ * The bus's running speed in m/s: its progress over the last minutes with the dwell at the stops it reached
+ * taken out, blended with a typical city bus's speed while there is little to go on.
  */
-export function travelSeconds(
-  path: VariantPath,
-  series: readonly AlongFix[],
-  target: number,
-  dwellSeconds: number,
-): number {
+export function runningSpeedMps(path: VariantPath, series: readonly AlongFix[], dwellSeconds: number): number {
   const last = series[series.length - 1];
   // The window starts no earlier than the bus left its terminus: the wait there says nothing of its pace.
   const leftTerminus = series.findLastIndex((f) => f.raw <= TERMINUS_ZONE_M);
@@ -197,7 +245,31 @@ export function travelSeconds(
     (o) => o > first.along + PASS_MARGIN_M && o < last.along + PASS_MARGIN_M,
   ).length;
   const running = Math.max(elapsed - stopsPassed * dwellSeconds, elapsed * 0.3);
-  const speed = (progress + PRIOR_RUNNING_MPS * PRIOR_WEIGHT_S) / (running + PRIOR_WEIGHT_S);
-  const stopsAhead = path.offsets.filter((o) => o > last.along + PASS_MARGIN_M && o < target - 1).length;
-  return Math.max(0, target - last.along) / speed + stopsAhead * dwellSeconds;
+  return (progress + PRIOR_RUNNING_MPS * PRIOR_WEIGHT_S) / (running + PRIOR_WEIGHT_S);
+}
+
+/** Seconds from `along` to the stop at offset `target`: the distance at `speed`, plus a dwell per stop on the way. */
+function remainingSeconds(
+  path: VariantPath,
+  along: number,
+  target: number,
+  speed: number,
+  dwellSeconds: number,
+): number {
+  const stopsAhead = path.offsets.filter((o) => o > along + PASS_MARGIN_M && o < target - 1).length;
+  return Math.max(0, target - along) / speed + stopsAhead * dwellSeconds;
+}
+
+/**
+ * Seconds from the newest fix to the stop at offset `target`: the remaining distance at the bus's running
+ * speed, plus a dwell at every stop it serves on the way.
+ */
+export function travelSeconds(
+  path: VariantPath,
+  series: readonly AlongFix[],
+  target: number,
+  dwellSeconds: number,
+): number {
+  const last = series[series.length - 1];
+  return remainingSeconds(path, last.along, target, runningSpeedMps(path, series, dwellSeconds), dwellSeconds);
 }

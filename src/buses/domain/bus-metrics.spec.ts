@@ -1,5 +1,5 @@
 import { mulberry32 as seeded } from '../../simulator/prng';
-import { BUS_STATUSES, BusStatus } from '../entities/bus-tracking.entity';
+import { BUS_STATUSES, BusStatus } from './bus-status';
 import {
   busStatus,
   closingSpeedMps,

@@ -1,4 +1,4 @@
-import { BusStatus } from '../entities/bus-tracking.entity';
+import { BusStatus } from './bus-status';
 import { haversineMeters, LatLon } from './geo';
 
 /** Where a bus was, by the API's clock. */

@@ -1,8 +1,9 @@
 import { Command, Option } from 'nest-commander';
 import { CatalogService } from '../../buses/catalog.service';
-import { BusTracking } from '../../buses/entities/bus-tracking.entity';
+import { BusEstimate } from '../../buses/domain/bus-estimate';
 import { Tracking, TRACKING_STATUSES, TrackingStatus } from '../../tracking/entities/tracking.entity';
-import { toBusResponse } from '../../tracking/tracking.mapper';
+import { toBusResponse, toTrackingResponse } from '../../tracking/tracking.mapper';
+import { TrackingFigures } from '../../tracking/tracking-views';
 import { TrackingService } from '../../tracking/tracking.service';
 import { CliCommand, CliUsageError, EXIT } from '../cli-command';
 import { ago, table } from '../cli-format';
@@ -34,11 +35,18 @@ export class TrackingStatusCommand extends CliCommand {
       throw new CliUsageError(`--status must be one of ${TRACKING_STATUSES.join(', ')}, got "${options.status}"`);
     }
     const chosen = id
-      ? [await trackings.get(id)]
+      ? [await trackings.summary(id)]
       : await trackings.list((options.status as TrackingStatus) ?? 'active', 50);
-    const views = await Promise.all(chosen.map((t) => trackings.buses(t.id, true)));
+    const views = await Promise.all(
+      chosen.map(async (t) => ({ ...(await trackings.buses(t.tracking.id, true)), figures: t.figures })),
+    );
     if (options.json) {
-      this.json(views.map((v) => ({ ...v.tracking, buses: v.buses.map((b) => toBusResponse(b, v.now)) })));
+      this.json(
+        views.map((v) => ({
+          ...toTrackingResponse(v.tracking, v.figures),
+          buses: v.buses.map((b) => toBusResponse(b, v.now)),
+        })),
+      );
       return EXIT.ok;
     }
     if (!views.length) {
@@ -46,20 +54,31 @@ export class TrackingStatusCommand extends CliCommand {
       return EXIT.ok;
     }
     const catalog = this.service(CatalogService);
-    for (const view of views) this.print(...(await this.describe(view.tracking, view.buses, view.now, catalog)), '');
+    for (const view of views) {
+      this.print(...(await this.describe(view.tracking, view.figures, view.buses, view.now, catalog)), '');
+    }
     return EXIT.ok;
   }
 
-  private async describe(t: Tracking, buses: BusTracking[], now: Date, catalog: CatalogService): Promise<string[]> {
+  private async describe(
+    t: Tracking,
+    f: TrackingFigures,
+    buses: BusEstimate[],
+    now: Date,
+    catalog: CatalogService,
+  ): Promise<string[]> {
     const variants = t.variantIds.length ? ` (variants ${t.variantIds.join(', ')})` : '';
     const lines = [
       `Tracking ${t.id}  ${t.status.toUpperCase()}`,
       `  stop ${t.stopId} (${await stopName(catalog, t.stopId)}), lines ${t.lines.join(', ')}${variants}`,
-      `  started ${ago(t.startedAt, now)}; ${t.runs} tick(s), last ${ago(t.lastRunAt, now)}, last success ${ago(t.lastSuccessAt, now)}` +
-        (t.status === 'active' ? `, next ${ago(t.nextTickAt, now)}` : ''),
+      `  started ${ago(t.startedAt, now)}; ${f.runs} tick(s), last ${ago(f.lastRunAt, now)}, last success ${ago(f.lastSuccessAt, now)}` +
+        (t.status === 'active' ? `, next ${ago(f.nextTickAt, now)}` : ''),
     ];
-    if (t.consecutiveFailures)
-      lines.push(`  ${t.consecutiveFailures} failed tick(s) in a row; last error: ${t.lastError}`);
+    if (f.upstream && f.upstream.state !== 'ok') {
+      lines.push(`  live data from the city: ${f.upstream.state} since ${ago(f.upstream.since, now)}`);
+    }
+    if (f.consecutiveFailures)
+      lines.push(`  ${f.consecutiveFailures} failed tick(s) in a row; last error: ${f.lastError}`);
     if (t.stopReason) lines.push(`  ended ${ago(t.endedAt, now)}: ${t.stopReason}`);
     const views = buses.map((b) => toBusResponse(b, now));
     const coming = views.filter((b) => !b.passed && b.status !== 'not_coming');

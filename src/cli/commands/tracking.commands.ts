@@ -4,9 +4,10 @@ import { Command, Option } from 'nest-commander';
 import { CatalogService } from '../../buses/catalog.service';
 import { TrackingCleanup } from '../../queue/tracking-cleanup';
 import { StartTrackingDto } from '../../tracking/dto/start-tracking.dto';
+import { AppConfig } from '../../config/app-config';
+import { toTrackingResponse } from '../../tracking/tracking.mapper';
 import { TrackingService } from '../../tracking/tracking.service';
 import { CliCommand, CliUsageError, EXIT } from '../cli-command';
-import { ago } from '../cli-format';
 import { stopName } from './stop-name';
 
 const list = (value: string | undefined): string[] =>
@@ -17,7 +18,7 @@ const list = (value: string | undefined): string[] =>
 
 @Command({
   name: 'tracking:start',
-  description: 'start tracking lines at a stop; queues the first tick and returns (a worker does the rest)',
+  description: 'start tracking lines at a stop; the lines are polled by a worker (started now if none polled them)',
 })
 export class TrackingStartCommand extends CliCommand {
   @Option({ flags: '--stop <stopId>', description: 'the stop id on the sign, e.g. 1478', required: true })
@@ -63,19 +64,16 @@ export class TrackingStartCommand extends CliCommand {
           .replace(/\bvariantIds\b/g, '--variants'),
       );
     }
-    const { tracking, created, warning } = await this.service(TrackingService).start(dto);
+    const { tracking, figures, warning } = await this.service(TrackingService).start(dto);
     if (options.json) {
-      this.json({ ...tracking, created, ...(warning ? { warning } : {}) });
+      this.json({ ...toTrackingResponse(tracking, figures), ...(warning ? { warning } : {}) });
     } else {
       const where = await stopName(this.service(CatalogService), tracking.stopId);
-      const lines = [
-        created
-          ? `Started tracking ${tracking.id}: stop ${tracking.stopId} (${where}), lines ${tracking.lines.join(', ')}.`
-          : `Already tracking ${tracking.id} (started ${ago(tracking.startedAt, new Date())}): stop ${tracking.stopId}, lines ${tracking.lines.join(', ')}.`,
-        ...(created ? ['Its first tick is queued.'] : []),
+      this.print(
+        `Started tracking ${tracking.id}: stop ${tracking.stopId} (${where}), lines ${tracking.lines.join(', ')}.`,
+        `Its lines are polled every ${this.service(AppConfig).tracking.intervalSeconds} s.`,
         `Follow it: npm run cli -- tracking:status ${tracking.id}`,
-      ];
-      this.print(...lines);
+      );
     }
     if (warning) this.warn(warning);
     return EXIT.ok;
@@ -85,7 +83,7 @@ export class TrackingStartCommand extends CliCommand {
 @Command({
   name: 'tracking:stop',
   arguments: '<trackingId>',
-  description: 'stop a tracking; its pending tick is removed',
+  description: 'stop a tracking (only it: other trackings of its lines go on)',
 })
 export class TrackingStopCommand extends CliCommand {
   protected async execute([id]: string[]): Promise<number> {
@@ -94,7 +92,7 @@ export class TrackingStopCommand extends CliCommand {
     const after = await service.stop(id);
     this.print(
       before.status === 'active'
-        ? `Stopped tracking ${id} after ${after.runs} tick(s).`
+        ? `Stopped tracking ${id} after ${after.figures.runs} tick(s) of its lines.`
         : `Tracking ${id} had already ended (${before.status}${before.stopReason ? `: ${before.stopReason}` : ''}); nothing changed.`,
     );
     return EXIT.ok;
@@ -103,7 +101,7 @@ export class TrackingStopCommand extends CliCommand {
 
 @Command({
   name: 'tracking:cleanup',
-  description: 'repair stale state after crashes: re-chain active trackings, expire overdue ones, drop stray ticks',
+  description: 'repair stale state after crashes: re-chain tracked lines, expire overdue trackings, drop stray ticks',
 })
 export class TrackingCleanupCommand extends CliCommand {
   @Option({ flags: '--json', description: 'print JSON instead of text' })
@@ -119,14 +117,17 @@ export class TrackingCleanupCommand extends CliCommand {
     }
     const ids = (list: string[]): string => (list.length ? `: ${list.join(', ')}` : '');
     this.print(
-      `Active trackings checked: ${report.active + report.expired.length}`,
-      `  expired (past TRACKING_MAX_MINUTES while no tick ran): ${report.expired.length}${ids(report.expired)}`,
-      `  re-chained (their pending tick was missing): ${report.rechained.length}${ids(report.rechained)}`,
-      `  made due now (their tick was late): ${report.promoted.length}${ids(report.promoted)}`,
-      `  stray ticks removed (of ended trackings, or duplicates): ${report.removed.length}${ids(report.removed)}`,
+      `Tracked lines checked: ${report.lines}`,
+      `  trackings expired (past TRACKING_MAX_MINUTES while no tick ran): ${report.expired.length}${ids(report.expired)}`,
+      `  lines re-chained (their pending tick was missing): ${report.rechained.length}${ids(report.rechained)}`,
+      `  lines made due now (their tick was late): ${report.promoted.length}${ids(report.promoted)}`,
+      `  stray ticks removed (of lines no longer tracked, or duplicates): ${report.removed.length}${ids(report.removed)}`,
+      ...(report.failed.length
+        ? [`  could not repair: ${report.failed.map((f) => `${f.line} (${f.error})`).join(', ')}`]
+        : []),
       report.expired.length + report.rechained.length + report.promoted.length + report.removed.length
         ? 'Done.'
-        : 'Nothing to repair: every active tracking has exactly one pending tick.',
+        : 'Nothing to repair: every tracked line has exactly one pending tick.',
     );
     if (!report.liveWorkers)
       this.warn('no worker is alive: the ticks wait in the queue; start one with `npm run start:worker`');

@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BUS_STATUSES, BusStatus } from '../../buses/entities/bus-tracking.entity';
+import { BUS_STATUSES, BusStatus } from '../../buses/domain/bus-status';
+import { UPSTREAM_STATES, UpstreamStateName } from '../../buses/upstream-state';
 import { TRACKING_STATUSES, TrackingStatus } from '../entities/tracking.entity';
+
+export class UpstreamResponse {
+  @ApiProperty({
+    enum: UPSTREAM_STATES,
+    description:
+      "ok: the city's data reaches the tracked lines; stale: it is late (no poll succeeded for three intervals); " +
+      "unavailable: the polls fail (the city's API is down, rate-limits us or refuses us). The tracking stays active " +
+      'throughout, showing its last known buses as stale.',
+  })
+  state: UpstreamStateName;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'since when (null while ok)' })
+  since: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'when the next attempt is due' })
+  nextAttemptAt: string | null;
+}
 
 export class TrackingResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -16,14 +32,23 @@ export class TrackingResponse {
   @ApiProperty({ nullable: true, type: String }) lastSuccessAt: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'when the next tick is due (active only)' })
   nextTickAt: string | null;
-  @ApiProperty({ description: 'ticks run so far' }) runs: number;
+  @ApiProperty({ description: 'polls of its lines since it started (the most of any one line)' }) runs: number;
   @ApiProperty({ description: 'buses of the tracked lines in the last successful poll' }) busesSeen: number;
-  @ApiProperty() consecutiveFailures: number;
+  @ApiProperty({ description: 'failed polls in a row of its most failing line (an outage never fails a tracking)' })
+  consecutiveFailures: number;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty({
+    type: UpstreamResponse,
+    nullable: true,
+    description: "whether the city's data reaches the tracked lines; null once the tracking has ended",
+  })
+  upstream: UpstreamResponse | null;
 }
 
 export class StartTrackingResponse extends TrackingResponse {
-  @ApiProperty({ description: 'false when an identical active tracking already existed and was returned' })
+  @ApiProperty({
+    description: 'false when the Idempotency-Key named a tracking an earlier request started (the first answer again)',
+  })
   created: boolean;
   @ApiPropertyOptional({ description: 'something the caller should know, such as no worker running' })
   warning?: string;
@@ -70,5 +95,7 @@ export class TrackingBusesResponse {
   @ApiProperty() stopId: number;
   @ApiProperty({ nullable: true, type: String }) lastSuccessAt: string | null;
   @ApiProperty() generatedAt: string;
+  @ApiProperty({ type: UpstreamResponse, nullable: true, description: 'null once the tracking has ended' })
+  upstream: UpstreamResponse | null;
   @ApiProperty({ type: [BusResponse], description: 'nearest first' }) buses: BusResponse[];
 }

@@ -3,9 +3,14 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export const TRACKING_STATUSES = ['active', 'stopped', 'expired', 'failed'] as const;
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
-/** A rider's request: watch these lines (and maybe variants) arriving at this stop. */
+/**
+ * A rider's request: watch these lines (and maybe variants) arriving at this stop. Its id is the rider's
+ * capability. The work is the lines' (LinePoll): nothing here changes while it is active, except when it ends.
+ */
 @Entity('trackings')
 @Index('idx_trackings_status', ['status'])
+@Index('idx_trackings_status_started', ['status', 'startedAt'])
+@Index('idx_trackings_client_status', ['clientKey', 'status'])
 export class Tracking {
   @PrimaryColumn('varchar', { length: 36 })
   id: string;
@@ -21,14 +26,6 @@ export class Tracking {
   @Column('simple-json')
   variantIds: number[];
 
-  /**
-   * stop|lines|variants while active, null once ended. Its unique index is what makes concurrent
-   * identical starts converge on one tracking, whichever process serves them.
-   */
-  @Index('uq_trackings_active_key', { unique: true })
-  @Column('varchar', { length: 400, nullable: true })
-  activeKey: string | null;
-
   @Column('varchar', { length: 16 })
   status: TrackingStatus;
 
@@ -41,33 +38,22 @@ export class Tracking {
   @Column('varchar', { length: 500, nullable: true })
   stopReason: string | null;
 
-  /** Sequence number of the last tick that completed; the pending tick is tickSeq + 1. */
-  @Column('integer', { default: 0 })
-  tickSeq: number;
+  /** Who started it, as a keyed hash of the client address: for the per-client cap, never shown. */
+  @Column('varchar', { length: 64, nullable: true })
+  clientKey: string | null;
 
-  /** When the pending tick is due; ticks run at a fixed rate from startedAt. */
-  @Column({ type: Date })
-  nextTickAt: Date;
+  /** The start request's Idempotency-Key: a retry with the same key gets this tracking back. */
+  @Index('uq_trackings_idempotency_key', { unique: true })
+  @Column('varchar', { length: 200, nullable: true })
+  idempotencyKey: string | null;
+
+  /** Ticks of its lines it saw, when and last successfully: its lines' figures, kept here when it ends. */
+  @Column('integer', { default: 0 })
+  runs: number;
 
   @Column({ type: Date, nullable: true })
   lastRunAt: Date | null;
 
   @Column({ type: Date, nullable: true })
   lastSuccessAt: Date | null;
-
-  /** Last time any bus of the tracked lines was seen; drives the idle rule. */
-  @Column({ type: Date })
-  lastBusSeenAt: Date;
-
-  @Column('integer', { default: 0 })
-  runs: number;
-
-  @Column('integer', { default: 0 })
-  busesSeen: number;
-
-  @Column('integer', { default: 0 })
-  consecutiveFailures: number;
-
-  @Column('varchar', { length: 500, nullable: true })
-  lastError: string | null;
 }

@@ -1,18 +1,8 @@
 import { BusReport } from '../stm/stm.types';
-import {
-  advanceTracks,
-  busKey,
-  BusState,
-  BusTrack,
-  estimateBus,
-  MAX_MISSING_POLLS,
-  MAX_POSITIONS,
-  ROAD_FACTOR,
-  RouteContext,
-  withDistances,
-} from './bus-update';
+import { advanceTracks, busKey, BusTrack, MAX_MISSING_POLLS, MAX_POSITIONS } from './bus-track';
+import { BusEstimate, estimateBus, LineBus, lineBusOf, ROAD_FACTOR, RouteContext, withDistances } from './bus-estimate';
 import { haversineMeters, LatLon } from './geo';
-import { buildVariantPath } from './along-route';
+import { buildVariantPath, DEFAULT_ALONG_ROUTE_SETTINGS } from './along-route';
 
 const METERS_PER_DEGREE_LAT = (6_371_000 * Math.PI) / 180; // ≈ 111,194.93
 const STOP: LatLon = { latitude: -34.9, longitude: -56.16 };
@@ -43,6 +33,10 @@ function report(busId: number, fixSeconds: number, northMeters: number, extra: P
   };
 }
 
+/** What the line publishes of a bus: its progress along its variant's route where `routes` knows the path. */
+const published = (track: BusTrack, routes?: RouteContext): LineBus =>
+  lineBusOf(track, routes?.pathOf(track.variantId), routes ?? DEFAULT_ALONG_ROUTE_SETTINGS);
+
 /** Plays the line poller's part: applies each poll to the line's buses and keeps the result for the next. */
 class Line {
   tracks: BusTrack[] = [];
@@ -57,10 +51,10 @@ class Line {
   }
 
   /** What a tracking of STOP shows of the bus at `nowSeconds`. */
-  view(busId: number, nowSeconds: number, routes?: RouteContext, company = 'CUTCSA'): BusState {
+  view(busId: number, nowSeconds: number, routes?: RouteContext, company = 'CUTCSA'): BusEstimate {
     const track = this.bus(busId, company);
     if (!track) throw new Error(`bus ${company} ${busId} is not on the line`);
-    return estimateBus(track, STOP, at(nowSeconds), routes);
+    return estimateBus(published(track, routes), STOP, at(nowSeconds), routes);
   }
 }
 
@@ -117,7 +111,7 @@ describe('advanceTracks', () => {
       history: [{ latitude: r.latitude, longitude: r.longitude, fixAt: at(0) }],
     });
 
-    const bus = estimateBus(track, STOP, at(3));
+    const bus = estimateBus(published(track), STOP, at(3));
     expect(bus).toMatchObject({
       company: 'CUTCSA',
       busId: 19,
@@ -208,7 +202,7 @@ describe('advanceTracks', () => {
     const tracks = advanceTracks([], reports, at(20));
     expect(tracks).toHaveLength(1);
     expect(tracks[0].history.map((f) => f.fixAt)).toEqual([at(15)]);
-    expect(estimateBus(tracks[0], STOP, at(20)).distanceMeters).toBeCloseTo(800 * ROAD_FACTOR, 3);
+    expect(estimateBus(published(tracks[0]), STOP, at(20)).distanceMeters).toBeCloseTo(800 * ROAD_FACTOR, 3);
   });
 
   it('treats the same bus number of two companies as two buses', () => {
@@ -327,7 +321,7 @@ describe('advanceTracks', () => {
 describe('estimateBus by the seed rules (no route known)', () => {
   it('labels a new bus 50 m away "arriving" even though it has no ETA yet', () => {
     const [track] = advanceTracks([], [report(19, 0, 50)], at(0));
-    const bus = estimateBus(track, STOP, at(0));
+    const bus = estimateBus(published(track), STOP, at(0));
     expect(bus.etaSeconds).toBeNull();
     expect(bus.status).toBe('arriving');
   });
@@ -433,7 +427,7 @@ describe('estimateBus with a known route', () => {
   it('says a bus of a variant that does not serve the stop is not coming', () => {
     const other: RouteContext = { ...routes, pathOf: () => buildVariantPath(9, [stops[3], stops[4]])! };
     const [track] = advanceTracks([], [report(19, 0, -500)], at(2));
-    const bus = estimateBus(track, STOP, at(2), other);
+    const bus = estimateBus(published(track, other), STOP, at(2), other);
     expect(bus).toMatchObject({ status: 'not_coming', etaSeconds: null, passed: false });
     expect(bus.distanceMeters).toBeCloseTo(500 * ROAD_FACTOR, 3);
   });
@@ -450,16 +444,14 @@ describe('estimateBus with a known route', () => {
     expect(line.view(19, 15 + 91, routes).etaSeconds).toBeNull();
   });
 
-  it("serves every stop's tracking from one shared track: approaching stop 3, it has passed stop 2", () => {
+  it("serves every stop's tracking from what the line publishes once: approaching stop 3, it has passed stop 2", () => {
     const line = new Line();
     [-500, -400, -250, -50].forEach((n, i) => line.poll([report(19, i * 15, n)], i * 15 + 1));
-    const shared = deepFreeze(line.bus(19)!);
-    const copy = (): BusTrack => ({ ...shared, history: shared.history.map((p) => ({ ...p })) });
+    const shared = deepFreeze(published(line.bus(19)!, routes));
     const stop2 = north(-300);
     const routes2: RouteContext = { ...routes, stopId: 2 };
     const now = at(46);
 
-    // Stop 2 first, then stop 3, on the very same object (the along-route series is computed once for both).
     const atStop2 = estimateBus(shared, stop2, now, routes2);
     const atStop3 = estimateBus(shared, STOP, now, routes);
 
@@ -468,12 +460,12 @@ describe('estimateBus with a known route', () => {
     expect(atStop3.etaSeconds).toBeGreaterThan(0);
     expect(atStop2).toMatchObject({ passed: true, status: 'passed', etaSeconds: null, positionsCount: 4 });
     expect(atStop2.distanceMeters).toBeCloseTo(250, 0); // 250 m past stop 2
-    // Each is what a tracking with a history of its own would show, in whatever order they are asked.
-    expect(atStop3).toEqual(estimateBus(copy(), STOP, now, routes));
-    expect(atStop2).toEqual(estimateBus(copy(), stop2, now, routes2));
+    // Each is what a reader computing from the whole history would show, in whatever order they are asked.
+    expect(atStop3).toEqual(line.view(19, 46, routes));
     expect(estimateBus(shared, stop2, now, routes2)).toEqual(atStop2);
 
-    // By the seed rules too: stop 2's tracking sees the bus moving away, stop 3's sees it closing in.
+    // By the seed rules too (from the last fixes the line publishes): stop 2 sees the bus moving away, stop 3
+    // sees it closing in.
     const seed3 = estimateBus(shared, STOP, now);
     const seed2 = estimateBus(shared, stop2, now);
     // 450 m closer in 45 s: 10 m/s, 50 m to go.
@@ -482,5 +474,24 @@ describe('estimateBus with a known route', () => {
     expect(seed2.etaSeconds).toBeNull();
     expect(seed2.status).toBe('calculating');
     expect(seed2.distanceMeters).toBeCloseTo(250 * ROAD_FACTOR, 3);
+  });
+});
+
+describe('lineBusOf', () => {
+  it('publishes the last five fixes and the progress along the route, never the whole history', () => {
+    const path = buildVariantPath(
+      4426,
+      [1, 2, 3, 4, 5].map((id) => ({ id, ...north((id - 3) * 300) })),
+    )!;
+    const routes: RouteContext = { stopId: 3, dwellSeconds: 20, pathOf: () => path };
+    const line = new Line();
+    [-550, -500, -450, -400, -350, -300, -250].forEach((n, i) => line.poll([report(19, i * 15, n)], i * 15 + 1));
+    const bus = published(line.bus(19)!, routes);
+    expect(bus).not.toHaveProperty('history');
+    expect(bus.positionsCount).toBe(7);
+    expect(bus.recent.map((p) => p.fixAt)).toEqual([30, 45, 60, 75, 90].map(at));
+    expect(bus.progress!.along).toBeCloseTo(350, 0);
+    expect(bus.progress!.speedKmh).toBeCloseTo(12, 3);
+    expect(published(line.bus(19)!).progress).toBeNull();
   });
 });
