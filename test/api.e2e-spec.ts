@@ -122,28 +122,55 @@ describe('REST API contract', () => {
       expect(res.body).toMatchObject({ statusCode: 400, message: expect.stringMatching(/JSON at position 14/) });
     });
 
-    it('refuses new trackings with 429 once MAX_ACTIVE_TRACKINGS is reached', async () => {
-      // The cap is read from config; this system keeps the default (1000), so check the message shape
-      // on a dedicated system with a cap of 1.
-      const capped = await startSystem({ worker: false, env: { MAX_ACTIVE_TRACKINGS: '1' } });
+    it('refuses new trackings with 429 once MAX_ACTIVE_TRACKINGS is reached, even when starts race', async () => {
+      const capped = await startSystem({ worker: false, env: { MAX_ACTIVE_TRACKINGS: '3', THROTTLE_LIMIT: '0' } });
       try {
-        await capped
+        const key = 'cap-retry-0001';
+        const answers = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            capped
+              .http()
+              .post('/api/trackings')
+              .set('Idempotency-Key', `${key}-${i}`)
+              .send({ stopId: 3227, lines: [i % 2 ? '103' : '109'] }),
+          ),
+        );
+        expect(answers.filter((r) => r.status === 202)).toHaveLength(3);
+        const refused = answers.filter((r) => r.status === 429);
+        expect(refused).toHaveLength(9);
+        expect(refused[0].body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+        expect(refused[0].body.message).toMatch(/maximum of 3 trackings at once/);
+        // A retry of an accepted start is still answered with its tracking: it is not a new one.
+        const accepted = answers.findIndex((r) => r.status === 202);
+        const retry = await capped
           .http()
           .post('/api/trackings')
-          .send({ stopId: 3227, lines: ['103'] })
+          .set('Idempotency-Key', `${key}-${accepted}`)
+          .send({ stopId: 3227, lines: [accepted % 2 ? '103' : '109'] })
           .expect(202);
-        const res = await capped
-          .http()
-          .post('/api/trackings')
-          .send({ stopId: 3227, lines: ['109'] })
-          .expect(429);
-        expect(res.body.message).toMatch(/maximum of 1 stops/);
-        // The identical one is still answered: it is not a new tracking.
-        await capped
-          .http()
-          .post('/api/trackings')
-          .send({ stopId: 3227, lines: ['103'] })
-          .expect(200);
+        expect(retry.body.id).toBe(answers[accepted].body.id);
+      } finally {
+        await capped.close();
+      }
+    });
+
+    it('refuses a client more than MAX_ACTIVE_TRACKINGS_PER_CLIENT active trackings, even when starts race', async () => {
+      const capped = await startSystem({
+        worker: false,
+        env: { MAX_ACTIVE_TRACKINGS_PER_CLIENT: '2', THROTTLE_LIMIT: '0' },
+      });
+      try {
+        const body = { stopId: 3227, lines: ['103'] };
+        const mine = await Promise.all(
+          Array.from({ length: 6 }, () => capped.http().post('/api/trackings').send(body)),
+        );
+        expect(mine.map((r) => r.status).sort()).toEqual([202, 202, 429, 429, 429, 429]);
+        const refused = mine.find((r) => r.status === 429)!;
+        expect(refused.body.message).toMatch(/You have 2 active trackings, the most one client may have/);
+        // Stopping one frees a slot for this client.
+        const id = mine.find((r) => r.status === 202)!.body.id as string;
+        await capped.http().post(`/api/trackings/${id}/stop`).expect(200);
+        await capped.http().post('/api/trackings').send(body).expect(202);
       } finally {
         await capped.close();
       }

@@ -1,3 +1,5 @@
+import { In } from 'typeorm';
+import { LinePoll } from '../src/buses/entities/line-poll.entity';
 import { Tracking } from '../src/tracking/entities/tracking.entity';
 import { TEST_REDIS_URL } from './support/services';
 import { eventually, sleep, startSystem, TestSystem } from './support/system';
@@ -46,12 +48,22 @@ describe.each(['database', 'redis'] as const)('the worker when its %s goes away 
 
   it('keeps running, and every tracking goes on ticking once it is back', async () => {
     const ids: string[] = [];
-    for (const lines of [['103'], ['109'], ['110'], ['105']]) {
-      ids.push((await sys.http().post('/api/trackings').send({ stopId: STOP, lines }).expect(202)).body.id);
+    const lines = ['103', '109', '110', '105'];
+    for (const line of lines) {
+      ids.push(
+        (
+          await sys
+            .http()
+            .post('/api/trackings')
+            .send({ stopId: STOP, lines: [line] })
+            .expect(202)
+        ).body.id,
+      );
     }
+    /** Ticks completed by each line's chain. */
     const runs = async (): Promise<number[]> => {
-      const rows = await sys.dataSource.getRepository(Tracking).findBy(ids.map((id) => ({ id })));
-      return ids.map((id) => rows.find((r) => r.id === id)!.runs);
+      const rows = await sys.dataSource.getRepository(LinePoll).findBy({ line: In(lines) });
+      return lines.map((line) => rows.find((r) => r.line === line)?.tickSeq ?? 0);
     };
     await eventually(async () => (await runs()).every((r) => r >= 3), 'three ticks each');
 
@@ -78,13 +90,11 @@ describe.each(['database', 'redis'] as const)('the worker when its %s goes away 
     const rows = await sys.dataSource.getRepository(Tracking).findBy(ids.map((id) => ({ id })));
     expect(rows.map((r) => r.status)).toEqual(ids.map(() => 'active'));
     expect(worker.child.exitCode).toBeNull();
-    // One chain each afterwards: never two pending ticks for a tracking.
+    // One chain each afterwards: never two pending ticks for a line.
     await sleep(1000);
-    const pending = (await sys.queue.getJobs(['waiting', 'delayed'])).filter(
-      (j) => j && ids.includes(j.data.trackingId),
-    );
-    const perTracking = new Map<string, number>();
-    for (const j of pending) perTracking.set(j.data.trackingId, (perTracking.get(j.data.trackingId) ?? 0) + 1);
-    expect(Math.max(0, ...perTracking.values())).toBeLessThanOrEqual(1);
+    const pending = (await sys.queue.getJobs(['waiting', 'delayed'])).filter((j) => j && lines.includes(j.data.line));
+    const perLine = new Map<string, number>();
+    for (const j of pending) perLine.set(j.data.line, (perLine.get(j.data.line) ?? 0) + 1);
+    expect(Math.max(0, ...perLine.values())).toBeLessThanOrEqual(1);
   });
 });

@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { BusStop } from '../src/buses/entities/bus-stop.entity';
 import { LineVariant } from '../src/buses/entities/line-variant.entity';
-import { tickJobId } from '../src/queue/queue.constants';
+import { DataSource } from 'typeorm';
+import { LinePoll } from '../src/buses/entities/line-poll.entity';
+import { tickJobId, TRACK_BUSES_JOB } from '../src/queue/queue.constants';
 import { Tracking } from '../src/tracking/entities/tracking.entity';
 import { WorkerModule } from '../src/worker.module';
 import { CliResult, runCli } from './support/cli-process';
@@ -25,6 +27,7 @@ describe('command line tool', () => {
   const cli = (...args: string[]): Promise<CliResult> => runCli(args, sys.env);
   const key = (part: string): string => `${sys.env.QUEUE_PREFIX}:tracking:${part}`;
   const trackings = () => sys.dataSource.getRepository(Tracking);
+  const linePolls = () => sys.dataSource.getRepository(LinePoll);
   const stopWorker = async (): Promise<void> => {
     await sys.worker?.close();
     sys.worker = undefined;
@@ -86,35 +89,38 @@ describe('command line tool', () => {
     }
   });
 
-  it('tracking:start queues a tracking and returns; tracking:status shows its buses; tracking:stop ends it', async () => {
+  it('tracking:start starts a tracking and returns; tracking:status shows its buses; tracking:stop ends it', async () => {
     const started = await cli('tracking:start', '--stop', String(STOP), '--lines', '103,109');
     expect(started.code).toBe(0);
     const id = new RegExp(
       `Started tracking (${UUID.source}): stop 3227 \\(AV 8 DE OCTUBRE / BV JOSE BATLLE Y ORDOÑEZ\\), lines 103, 109\\.`,
     ).exec(started.stdout)?.[1];
     expect(id).toBeDefined();
-    expect(started.stdout).toContain('Its first tick is queued.');
+    expect(started.stdout).toContain('Its lines are polled every 0.25 s.');
     expect(await trackings().findOneByOrFail({ id })).toMatchObject({ status: 'active', lines: ['103', '109'] });
 
-    const again = await cli('tracking:start', '--stop', String(STOP), '--lines', '109, 103');
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`Already tracking ${id}`);
-
-    await eventually(async () => (await trackings().findOneByOrFail({ id })).runs >= 3, 'three ticks');
+    await eventually(async () => (await linePolls().findOneByOrFail({ line: '103' })).tickSeq >= 3, 'three ticks');
     const status = await cli('tracking:status', id!);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`Tracking ${id}  ACTIVE`);
     expect(status.stdout).toMatch(/Approaching \(\d+\):/);
     expect(status.stdout).toMatch(/^ {4}10[39] +bus \d+ \([A-Z]+\) +\d+ m +/m);
     const json = await cli('tracking:status', '--json');
-    const listed = JSON.parse(json.stdout) as { id: string; buses: { distanceMeters: number; line: string }[] }[];
+    const listed = JSON.parse(json.stdout) as {
+      id: string;
+      runs: number;
+      upstream: { state: string };
+      buses: { distanceMeters: number; line: string }[];
+    }[];
     expect(listed.map((t) => t.id)).toEqual([id]);
+    expect(listed[0].runs).toBeGreaterThanOrEqual(3);
+    expect(listed[0].upstream.state).toBe('ok');
     expect(listed[0].buses.length).toBeGreaterThan(0);
     for (const bus of listed[0].buses) expect(['103', '109']).toContain(bus.line);
 
     const stopped = await cli('tracking:stop', id!);
     expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toMatch(new RegExp(`^Stopped tracking ${id} after \\d+ tick\\(s\\)\\.`));
+    expect(stopped.stdout).toMatch(new RegExp(`^Stopped tracking ${id} after \\d+ tick\\(s\\) of its lines\\.`));
     expect((await trackings().findOneByOrFail({ id })).status).toBe('stopped');
     const twice = await cli('tracking:stop', id!);
     expect(twice.stdout).toContain('had already ended (stopped: stopped by user); nothing changed.');
@@ -149,30 +155,30 @@ describe('command line tool', () => {
 
   it('a failed job shows in queue:failed, and runs again after queue:retry', async () => {
     await stopWorker();
-    // A worker with a wrong secret: the token endpoint refuses it, the tick fails for good.
+    // A worker whose database has gone away: the tick throws (the retries are for that), and with one attempt
+    // left it fails for good.
     let bad: INestApplicationContext | undefined = await NestFactory.createApplicationContext(
-      WorkerModule.register({ ...sys.env, STM_CLIENT_SECRET: 'a-wrong-secret-0099' }),
+      WorkerModule.register(sys.env),
       { logger: false, abortOnError: false },
     );
-    let id: string;
+    const jobId = tickJobId('110', 1);
     try {
-      sys.sim.expireTokens();
-      id = await start(['110']);
-      await eventually(
-        async () => (await trackings().findOneByOrFail({ id })).status === 'failed',
-        'the tracking to fail',
+      await bad.get(DataSource).destroy();
+      await sys.queue.add(
+        TRACK_BUSES_JOB,
+        { line: '110', seq: 1, scheduledAt: new Date().toISOString() },
+        { jobId, attempts: 1 },
       );
-      await eventually(async () => (await redis.zscore(key('failed'), tickJobId(id, 1))) !== null, 'the failed job');
+      await eventually(async () => (await redis.zscore(key('failed'), jobId)) !== null, 'the failed job');
     } finally {
-      await bad.close();
+      await bad.close().catch(() => undefined);
       bad = undefined;
     }
-    const jobId = tickJobId(id, 1);
     const failed = await cli('queue:failed');
     expect(failed.code).toBe(0);
-    expect(failed.stdout).toContain(`${jobId}  (tick 1 of ${id.slice(0, 8)})  failed`);
-    expect(failed.stdout).toContain('STM token endpoint rejected the client credentials (HTTP 401)');
-    const listed = JSON.parse((await cli('queue:failed', '--json')).stdout) as { id: string }[];
+    expect(failed.stdout).toContain(`${jobId}  (tick 1 of line 110)  failed`);
+    expect(failed.stdout).toMatch(/after 1 of 1 attempt\(s\)/);
+    const listed = JSON.parse((await cli('queue:failed', '--json')).stdout) as { id: string; failedReason: string }[];
     expect(listed.map((j) => j.id)).toContain(jobId);
     const firstRun = (await sys.queue.getJob(jobId))!.processedOn!;
 
@@ -180,20 +186,20 @@ describe('command line tool', () => {
     await sleep(500); // its boot-time reconciliation is over
     const retried = await cli('queue:retry', jobId);
     expect(retried.code).toBe(0);
-    expect(retried.stdout).toContain(`Retried ${jobId} (tick 1 of ${id.slice(0, 8)}): now waiting.`);
+    expect(retried.stdout).toContain(`Retried ${jobId} (tick 1 of line 110): now waiting.`);
     const job = await eventually(async () => {
       const j = await sys.queue.getJob(jobId);
       return j && (await j.isCompleted()) ? j : undefined;
     }, 'the retried job to run again');
     expect(job.processedOn).toBeGreaterThan(firstRun);
-    // It ran for a tracking that had failed: the chain ends there, nothing more is scheduled.
+    // Line 110 has no tracking: its chain is not running, so the tick ends there and schedules nothing.
     expect(job.returnvalue).toMatchObject({ outcome: 'ended', next: null });
     expect((await cli('queue:failed')).stdout).toContain('No failed jobs.');
     expect((await cli('queue:retry', jobId)).code).toBe(4);
   });
 
   it('queue:clean removes only finished jobs older than --older-than, of the states asked', async () => {
-    await sys.queue.add('bogus', { trackingId: 'none', seq: 1, scheduledAt: new Date().toISOString() });
+    await sys.queue.add('bogus', { line: 'none', seq: 1, scheduledAt: new Date().toISOString() });
     await eventually(async () => (await redis.zcard(key('failed'))) === 1, 'a failed job');
     const snapshot = async () => ({
       completed: (await redis.zrange(key('completed'), 0, -1)).sort(),
@@ -227,34 +233,36 @@ describe('command line tool', () => {
 
   it('tracking:cleanup re-chains a lost tick, expires an overdue tracking, drops strays, and says so', async () => {
     await stopWorker();
-    const [lost, overdue] = [await start(['103']), await start(['109'])];
-    await (await sys.queue.getJob(tickJobId(lost, 1)))!.remove();
+    await start(['103']);
+    const overdue = await start(['109']);
+    const seq103 = (await linePolls().findOneByOrFail({ line: '103' })).tickSeq;
+    const lost = await eventually(() => sys.queue.getJob(tickJobId('103', seq103 + 1)), 'the pending tick of 103');
+    await lost.remove();
     await trackings().update({ id: overdue }, { startedAt: new Date(Date.now() - 3 * 3600_000) });
-    const [ended] = await trackings().find({ where: { status: 'stopped' }, take: 1 });
+    // A tick of a line nobody tracks any more.
     await sys.queue.add(
-      'track-buses',
-      { trackingId: ended.id, seq: 99, scheduledAt: new Date().toISOString() },
-      { jobId: tickJobId(ended.id, 99), delay: 60_000 },
+      TRACK_BUSES_JOB,
+      { line: '1234', seq: 99, scheduledAt: new Date().toISOString() },
+      { jobId: tickJobId('1234', 99), delay: 60_000 },
     );
 
     const res = await cli('tracking:cleanup');
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('Active trackings checked: 2');
-    expect(res.stdout).toContain(`expired (past TRACKING_MAX_MINUTES while no tick ran): 1: ${overdue}`);
-    expect(res.stdout).toContain(`re-chained (their pending tick was missing): 1: ${lost}`);
-    const removed = /stray ticks removed \(of ended trackings, or duplicates\): (\d+): (.*)$/m.exec(res.stdout);
-    expect(removed?.[1]).toBe('2');
-    expect(removed?.[2].split(', ').sort()).toEqual([tickJobId(ended.id, 99), tickJobId(overdue, 1)].sort());
+    expect(res.stdout).toContain(`trackings expired (past TRACKING_MAX_MINUTES while no tick ran): 1: ${overdue}`);
+    expect(res.stdout).toMatch(/Tracked lines checked: \d+/);
+    expect(res.stdout).toContain('lines re-chained (their pending tick was missing): 1: 103');
+    const removed = /stray ticks removed \(of lines no longer tracked, or duplicates\): (\d+): (.*)$/m.exec(res.stdout);
+    expect(removed?.[2].split(', ')).toContain(tickJobId('1234', 99));
     expect(res.stderr).toContain('warning: no worker is alive');
 
-    expect(await sys.queue.getJob(tickJobId(lost, 1))).not.toBeNull();
-    expect(await sys.queue.getJob(tickJobId(ended.id, 99))).toBeNull();
+    expect(await sys.queue.getJob(tickJobId('103', seq103 + 1))).not.toBeNull();
+    expect(await sys.queue.getJob(tickJobId('1234', 99))).toBeNull();
     expect(await trackings().findOneByOrFail({ id: overdue })).toMatchObject({
       status: 'expired',
       stopReason: 'reached the maximum duration of 120 minutes (found by tracking:cleanup)',
     });
     const quiet = await cli('tracking:cleanup');
-    expect(quiet.stdout).toContain('Nothing to repair: every active tracking has exactly one pending tick.');
+    expect(quiet.stdout).toContain('Nothing to repair: every tracked line has exactly one pending tick.');
   });
 
   it('catalog:import reports stops and variants added, changed and no longer listed, and applies them', async () => {

@@ -31,7 +31,9 @@ describe('line chains and subscriptions in the database', () => {
           database: db.url.slice('sqlite:'.length),
           entities: ENTITIES,
           migrations: MIGRATIONS,
-          prepareDatabase: (d: { pragma(s: string): unknown }) => d.pragma('busy_timeout = 10000'),
+          prepareDatabase: (d: { pragma(s: string): unknown }) => {
+            d.pragma('busy_timeout = 10000');
+          },
         })
       : new DataSource({
           type: 'postgres',
@@ -171,7 +173,7 @@ describe('line chains and subscriptions in the database', () => {
         start(['L5'], { clientKey: i % 2 ? 'client-a' : 'client-b' }, { maxActive: 0, maxActivePerClient: 4 }),
       ),
     );
-    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(8);
     expect(refused.every((e) => e instanceof CapReachedError && e.scope === 'client')).toBe(true);
     const active = await ds.getRepository(Tracking).countBy({ status: 'active' });

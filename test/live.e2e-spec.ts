@@ -6,7 +6,8 @@ import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/http/configure-app';
 import { LiveEventsHub } from '../src/live/live-events.hub';
 import { liveChannel } from '../src/live/live-message';
-import { endTracking } from '../src/tracking/tracking-lifecycle';
+import { EventSource } from 'eventsource';
+import { TrackingRepository } from '../src/tracking/tracking.repository';
 import { SseClient } from './support/sse-client';
 import { eventually, startSystem, TestSystem } from './support/system';
 
@@ -47,10 +48,16 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
   const start = async (lines: string[]): Promise<string> =>
     (await sys.http().post('/api/trackings').send({ stopId: STOP, lines }).expect(202)).body.id as string;
   const hub = (app: INestApplication): LiveEventsHub => app.get(LiveEventsHub);
-  const redisSubscribers = async (trackingId: string): Promise<number> => {
-    const [, count] = (await redis.pubsub('NUMSUB', liveChannel(sys.env.QUEUE_PREFIX, trackingId))) as [string, number];
+  const redisSubscribers = async (line: string): Promise<number> => {
+    const [, count] = (await redis.pubsub('NUMSUB', liveChannel(sys.env.QUEUE_PREFIX, line))) as [string, number];
     return count;
   };
+  const setFaults = (faults: Record<string, unknown>): Promise<Response> =>
+    fetch(`${sys.sim.url}/_sim/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(faults),
+    });
 
   beforeAll(async () => {
     sys = await startSystem({
@@ -81,6 +88,8 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
     const first = await client.next('buses');
     expect(first.retry).toBe(2000);
     const initial = JSON.parse(first.data) as BusList;
+    // Its id is when the list was computed: a client resuming with Last-Event-ID knows how new its list is.
+    expect(first.id).toBe(String(Date.parse(initial.generatedAt)));
     const rest = (await sys.http().get(`/api/trackings/${id}/buses`).expect(200)).body as BusList;
     expect(initial).toMatchObject({ trackingId: id, status: 'active', stopId: STOP });
     expect(Object.keys(initial).sort()).toEqual(Object.keys(rest).sort());
@@ -96,6 +105,7 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
     expect(tick.at - first.at).toBeLessThan(4 * INTERVAL_MS + 1000);
     const later = JSON.parse(tick.data) as BusList;
     expect(later.generatedAt > initial.generatedAt).toBe(true);
+    expect(Number(tick.id)).toBeGreaterThan(Number(first.id));
     expect(later.lastSuccessAt! >= initial.lastSuccessAt!).toBe(true);
 
     // Buses move: within a few ticks some bus's distance has changed.
@@ -110,8 +120,9 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
     await sys.http().post(`/api/trackings/${id}/stop`).expect(200);
   });
 
-  it('delivers the ticks of one worker to viewers on two web processes', async () => {
+  it('delivers the ticks of one worker to viewers on two web processes, one subscription per line and process', async () => {
     const id = await start(['109']);
+    const other = await start(['109']);
     const [a, b] = [await open(sys.web, id), await open(web2!, id)];
     const lists = async (c: SseClient): Promise<BusList[]> => {
       const got: BusList[] = [];
@@ -125,13 +136,19 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
     const ticksB = new Set(fromB.map((l) => l.lastSuccessAt).filter(Boolean));
     expect(ticksA.size).toBeGreaterThan(2);
     expect([...ticksB].filter((t) => ticksA.has(t)).length).toBeGreaterThan(1);
-    // One Redis subscription per process for this tracking, not one per viewer.
+    // A viewer of another tracking of the same line shares the line's subscription.
+    const c = await open(sys.web, other);
+    expect((await c.nextJson<BusList>('buses')).trackingId).toBe(other);
+    expect((await c.nextJson<BusList>('buses', 3000)).trackingId).toBe(other);
+    // One Redis subscription per process for this line, not one per viewer or per tracking.
     expect(hub(sys.web).subscriptionCount()).toBe(1);
     expect(hub(web2!).subscriptionCount()).toBe(1);
-    expect(await redisSubscribers(id)).toBe(2);
+    expect(await redisSubscribers('109')).toBe(2);
     a.close();
     b.close();
+    c.close();
     await sys.http().post(`/api/trackings/${id}/stop`).expect(200);
+    await sys.http().post(`/api/trackings/${other}/stop`).expect(200);
   });
 
   it('frees the Redis subscription when the last viewer of a tracking leaves', async () => {
@@ -140,7 +157,7 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
     await Promise.all([a.next('buses'), b.next('buses')]);
     expect(hub(sys.web).viewerCount()).toBe(2);
     expect(hub(sys.web).subscriptionCount()).toBe(1);
-    expect(await redisSubscribers(id)).toBe(1);
+    expect(await redisSubscribers('103')).toBe(1);
 
     a.close();
     await eventually(() => Promise.resolve(hub(sys.web).viewerCount() === 1), 'one viewer left', 3000);
@@ -150,7 +167,7 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
     b.close();
     await eventually(() => Promise.resolve(hub(sys.web).subscriptionCount() === 0), 'no subscription', 3000);
     expect(hub(sys.web).viewerCount()).toBe(0);
-    await eventually(async () => (await redisSubscribers(id)) === 0, 'Redis to drop the channel', 3000);
+    await eventually(async () => (await redisSubscribers('103')) === 0, 'Redis to drop the channel', 3000);
     await sys.http().post(`/api/trackings/${id}/stop`).expect(200);
   });
 
@@ -166,24 +183,56 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
     expect(client.events.filter((e) => e.type === 'status')).toHaveLength(1);
     await eventually(() => Promise.resolve(hub(sys.web).subscriptionCount() === 0), 'no subscription', 3000);
 
-    // Connecting after the end: the list and the status at once, then the end of the stream.
+    // Connecting after the end: 204 No Content, no stream.
     const late = await open(web2!, id);
-    expect((await late.nextJson<BusList>('buses')).status).toBe('stopped');
-    expect(await late.nextJson('status')).toMatchObject({ id, status: 'stopped', stopReason: 'stopped by user' });
     await late.closed;
-    expect(late.events.map((e) => e.type)).toEqual(['buses', 'status']);
+    expect(late.status).toBe(204);
+    expect(late.events).toEqual([]);
+  });
+
+  it('a standard EventSource client reads the events, and stops reconnecting once the tracking has ended', async () => {
+    const id = await start(['103']);
+    const url = urlOf(sys.web, `/api/trackings/${id}/events`);
+    const source = new EventSource(url);
+    const received: { type: string; id: string }[] = [];
+    let opened = 0;
+    source.onopen = () => (opened += 1);
+    const gotBuses = new Promise<void>((resolve) =>
+      source.addEventListener('buses', (e) => {
+        received.push({ type: 'buses', id: e.lastEventId });
+        resolve();
+      }),
+    );
+    source.addEventListener('status', (e) => received.push({ type: 'status', id: e.lastEventId }));
+    const closedForGood = new Promise<void>((resolve) => (source.onerror = () => source.readyState === 2 && resolve()));
+    await gotBuses;
+    await sys.http().post(`/api/trackings/${id}/stop`).expect(200);
+    // The stream closes after `status`; the client reconnects once (retry: 2 s), gets 204 and gives up.
+    await closedForGood;
+    expect(source.readyState).toBe(2); // CLOSED
+    expect(received.map((e) => e.type)).toContain('status');
+    expect(opened).toBe(1);
+    const before = received.length;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(received.length).toBe(before); // no reconnection loop
+    source.close();
   });
 
   it('announces an expiry decided by the worker', async () => {
-    // Line 21 has no known route, so the simulator runs none of its buses: idle after 3 s.
-    const id = await start(['21']);
-    const client = await open(sys.web, id);
-    const initial = await client.nextJson<BusList>('buses');
-    expect(initial).toMatchObject({ trackingId: id, status: 'active', buses: [] });
-    const status = await client.nextJson('status', 10_000);
-    expect(status).toMatchObject({ id, status: 'expired' });
-    expect(status.stopReason).toMatch(/no bus of the tracked lines seen for 0.05 minutes/);
-    await client.closed;
+    // The city's API answers every line with an empty list: no bus is seen, idle after 3 s.
+    await setFaults({ emptyLists: true });
+    try {
+      const id = await start(['21']);
+      const client = await open(sys.web, id);
+      const initial = await client.nextJson<BusList>('buses');
+      expect(initial).toMatchObject({ trackingId: id, status: 'active', buses: [] });
+      const status = await client.nextJson('status', 10_000);
+      expect(status).toMatchObject({ id, status: 'expired' });
+      expect(status.stopReason).toMatch(/no bus of the tracked lines seen for 0.05 minutes/);
+      await client.closed;
+    } finally {
+      await fetch(`${sys.sim.url}/_sim/faults`, { method: 'DELETE' });
+    }
   });
 
   it('answers 404 (JSON, before any event) for an unknown tracking and 400 for a malformed id', async () => {
@@ -210,9 +259,11 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
     const id = await start(['112']);
     const client = await open(sys.web, id);
     expect(await client.nextJson<BusList>('buses')).toMatchObject({ trackingId: id, lastSuccessAt: null });
-    await endTracking(sys.dataSource.manager, id, 'failed', 'ended straight in the database', new Date());
+    await sys.web
+      .get(TrackingRepository)
+      .end([id], { status: 'failed', reason: 'ended without a word on Redis' }, new Date());
     const status = await client.nextJson('status', 3000);
-    expect(status).toMatchObject({ id, status: 'failed', stopReason: 'ended straight in the database' });
+    expect(status).toMatchObject({ id, status: 'failed', stopReason: 'ended without a word on Redis' });
     await client.closed;
   });
 

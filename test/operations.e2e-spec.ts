@@ -174,7 +174,7 @@ describe('operating it: health, metrics, retention, hardening', () => {
 
     it('counts failed jobs', async () => {
       const worker = `${hostname()}:${process.pid}`;
-      await sys.queue.add('bogus', { trackingId: 'none', seq: 1, scheduledAt: new Date().toISOString() });
+      await sys.queue.add('bogus', { line: 'none', seq: 1, scheduledAt: new Date().toISOString() });
       const text = await eventually(async () => {
         const t = (await sys.http().get('/metrics').expect(200)).text;
         return metric(t, 'bus_tracker_job_failures_total', { job: 'bogus', final: 'true', worker }) ? t : undefined;
@@ -201,7 +201,7 @@ describe('operating it: health, metrics, retention, hardening', () => {
       expect(await redis.zcard(key('completed'))).toBeLessThanOrEqual(5);
       await sys.http().post(`/api/trackings/${id}/stop`).expect(200);
       for (let i = 0; i < 5; i++) {
-        await sys.queue.add('bogus', { trackingId: 'none', seq: i, scheduledAt: new Date().toISOString() });
+        await sys.queue.add('bogus', { line: 'none', seq: i, scheduledAt: new Date().toISOString() });
       }
       await eventually(async () => (await redis.zcard(key('failed'))) >= 6, 'the bogus jobs to fail');
       // Nothing completes any more: without the sweep the last ticks would stay for ever.

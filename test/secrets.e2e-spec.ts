@@ -99,6 +99,7 @@ describe('secrets stay secret when the STM client fails', () => {
       ADMIN_TOKEN: ADMIN,
       TRACKING_INTERVAL_SECONDS: '0.25',
       METRICS_PUSH_SECONDS: '0.3',
+      STM_CREDENTIALS_REFUSED_SECONDS: '1',
     };
     web = await startProcess('main.js', env, /listening on/);
     worker = await startProcess('worker.js', env, /bus-tracker worker started/);
@@ -123,23 +124,31 @@ describe('secrets stay secret when the STM client fails', () => {
     });
     expect(started.status).toBe(202);
     const { id } = (await started.json()) as { id: string };
+    const refused = await eventually(async () => {
+      const t = (await (await call(`/api/trackings/${id}`)).json()) as { status: string; lastError: string | null };
+      return t.lastError ? t : undefined;
+    }, 'a poll refused for the credentials');
+    expect(refused).toMatchObject({
+      status: 'active',
+      lastError: 'STM token endpoint rejected the client credentials (HTTP 401)',
+    });
     const failed = await eventually(async () => {
       const t = (await (await call(`/api/trackings/${id}`)).json()) as { status: string; stopReason: string };
       return t.status === 'failed' ? t : undefined;
     }, 'the tracking to fail on the refused credentials');
-    expect(failed.stopReason).toBe('STM token endpoint rejected the client credentials (HTTP 401)');
+    expect(failed.stopReason).toBe('STM credentials refused');
 
     // What an operator looks at, with the admin token in a header and in the queue UI's address.
-    const jobId = `tick:${id}:1`;
-    const jobs = (await (await call('/api/queue/jobs?state=failed')).json()) as { id: string; failedReason: string }[];
+    const jobId = 'tick:103:1';
+    const jobs = (await (await call('/api/queue/jobs?state=completed')).json()) as { id: string }[];
     expect(jobs.map((j) => j.id)).toContain(jobId);
     await call(`/api/trackings/${id}/buses`);
     await call('/api/queue');
-    const retry = await call(`/api/queue/jobs/${jobId}/retry`, {
+    const retry = await call(`/api/queue/jobs/${encodeURIComponent(jobId)}/retry`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN}` },
     });
-    expect(retry.status).toBe(200);
+    expect(retry.status).toBe(409); // the token was taken; a completed tick is not one to retry
     await call('/api/queue/pause', { method: 'POST', headers: { authorization: `Bearer ${ADMIN}x` } });
     const login = await call(`/admin/queues?token=${encodeURIComponent(ADMIN)}`);
     expect(login.status).toBe(303);
@@ -161,7 +170,7 @@ describe('secrets stay secret when the STM client fails', () => {
       () => Promise.resolve(/\/admin\/queues\?token=\[redacted\] 303/.test(web.all())),
       'the web app to log the UI login',
     );
-    expect(web.all()).toMatch(/POST \/api\/queue\/jobs\/tick:[^ ]+\/retry 200/);
+    expect(web.all()).toMatch(/POST \/api\/queue\/jobs\/tick%3A103%3A1\/retry 409/);
     await eventually(
       async () =>
         /bus_tracker_upstream_requests_total\{endpoint="token",outcome="unauthorized"/.test(

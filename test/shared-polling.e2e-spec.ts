@@ -1,6 +1,8 @@
 import { In } from 'typeorm';
+import { LinePoll } from '../src/buses/entities/line-poll.entity';
 import { loadMontevideoData } from '../src/shared/montevideo-data';
 import { Tracking } from '../src/tracking/entities/tracking.entity';
+import { TrackingRepository } from '../src/tracking/tracking.repository';
 import { eventually, sleep, startSystem, TestSystem } from './support/system';
 import { startWorkerProcess, WorkerProcess } from './support/worker-process';
 
@@ -28,7 +30,13 @@ describe('shared polling', () => {
     sys = await startSystem({
       worker: false,
       timeScale: 10,
-      env: { TRACKING_INTERVAL_SECONDS: String(INTERVAL_S), STM_BATCH_SIZE: '3' },
+      // Every tracking here is started, and read often, from one address.
+      env: {
+        TRACKING_INTERVAL_SECONDS: String(INTERVAL_S),
+        STM_BATCH_SIZE: '3',
+        MAX_ACTIVE_TRACKINGS_PER_CLIENT: '0',
+        THROTTLE_LIMIT: '0',
+      },
     });
   });
   afterEach(async () => {
@@ -36,7 +44,13 @@ describe('shared polling', () => {
       w.kill('SIGTERM');
       await w.exited;
     }
-    await sys.dataSource.getRepository(Tracking).update({ status: 'active' }, { status: 'stopped', activeKey: null });
+    const active = await sys.dataSource.getRepository(Tracking).findBy({ status: 'active' });
+    await sys.web.get(TrackingRepository).end(
+      active.map((t) => t.id),
+      { status: 'stopped', reason: 'end of test' },
+      new Date(),
+    );
+    await sys.dataSource.getRepository(LinePoll).update({ polling: true }, { polling: false });
     await sys.queue.empty();
   });
   afterAll(async () => {
@@ -45,25 +59,36 @@ describe('shared polling', () => {
 
   const start = async (stopId: number, lines: string[]): Promise<string> =>
     (await sys.http().post('/api/trackings').send({ stopId, lines }).expect(202)).body.id;
-  const runsOf = async (ids: string[]): Promise<number> =>
-    (await sys.dataSource.getRepository(Tracking).findBy({ id: In(ids) })).reduce((n, t) => n + t.runs, 0);
+  /** The ticks the trackings have seen, in all, as their riders read them. */
+  const runsOf = async (ids: string[]): Promise<number> => {
+    const bodies = await Promise.all(
+      ids.map(async (id) => (await sys.http().get(`/api/trackings/${id}`).expect(200)).body),
+    );
+    return bodies.reduce((n, t: { runs: number }) => n + t.runs, 0);
+  };
+  /** Ticks the lines' chains have run, in all. */
+  const lineTicks = async (lines: string[]): Promise<number> =>
+    (await sys.dataSource.getRepository(LinePoll).findBy({ line: In(lines) })).reduce((n, p) => n + p.tickSeq, 0);
 
   /** /buses requests for a line received since `from`. */
   const requestsFor = (line: string, from: number): number =>
     sys.sim.busRequests().filter((r) => r.at >= from && r.lines.includes(line)).length;
 
-  it('20 trackings of one line cost one upstream request per interval, not one per tracking', async () => {
+  it('20 trackings of one line cost one tick and one upstream request per interval, not one per tracking', async () => {
     workers.push(await startWorkerProcess(sys.env));
     const ids = await Promise.all(stopsOf('109', 20).map((stop) => start(stop, ['109'])));
     expect(ids).toHaveLength(20);
     await eventually(async () => (await runsOf(ids)) >= 40, 'two ticks per tracking');
     const from = Date.now();
-    const runsBefore = await runsOf(ids);
+    const [runsBefore, lineBefore] = [await runsOf(ids), await lineTicks(['109'])];
     await sleep(4000); // eight intervals
-    const ticks = (await runsOf(ids)) - runsBefore;
     const requests = requestsFor('109', from);
-    expect(ticks).toBeGreaterThanOrEqual(100); // ~20 trackings × 8 intervals ran...
-    expect(requests).toBeLessThanOrEqual(9); // ...on at most one request per interval (8, +1 at the edges)
+    const ticks = (await lineTicks(['109'])) - lineBefore;
+    const seen = (await runsOf(ids)) - runsBefore;
+    expect(seen).toBeGreaterThanOrEqual(100); // every one of the 20 trackings saw ~8 ticks...
+    expect(ticks).toBeLessThanOrEqual(9); // ...of one chain of line ticks, one an interval (8, +1 at the edges)...
+    expect(ticks).toBeGreaterThanOrEqual(6);
+    expect(requests).toBeLessThanOrEqual(9); // ...on at most one request per interval
     expect(requests).toBeGreaterThanOrEqual(6);
   });
 
@@ -86,7 +111,7 @@ describe('shared polling', () => {
     workers.push(await startWorkerProcess(sys.env), await startWorkerProcess(sys.env));
     const lines = ['103', '109', '110'];
     const ids = await Promise.all(lines.flatMap((line) => stopsOf(line, 6).map((stop) => start(stop, [line]))));
-    await eventually(async () => (await runsOf(ids)) >= ids.length * 2, 'two ticks per tracking');
+    await eventually(async () => (await runsOf(ids)) >= ids.length * 2, 'two ticks per tracking', 40_000);
     const from = Date.now();
     const runsBefore = await runsOf(ids);
     await sleep(5000); // ten intervals

@@ -1,17 +1,20 @@
 /*
- * `npm run chaos`: SPEC §3.3's invariant under repeated faults. N trackings on a short interval,
- * two worker processes, repeated SIGKILLs of a worker (restarted each time), one Redis FLUSHALL
- * (of a private redis-server) and one PostgreSQL restart; then one JSON line:
- *   lost     active trackings without a pending tick at the end
- *   forked   trackings that ever had two pending ticks, or ran one tick sequence twice to completion
- *   maxGapIntervals  longest time between two ticks of a tracking, in intervals
- * Options: --trackings N (200) --interval S (3) --duration S (120) --kill-every S (12)
+ * `npm run chaos`: SPEC §3.3's invariant under repeated faults. N trackings over many lines on a short
+ * interval, two worker processes, repeated SIGKILLs of a worker (restarted each time), one Redis FLUSHALL
+ * (of a private redis-server) and one PostgreSQL restart; with --starve, busy loops take every core for the
+ * whole time of the faults. Then one JSON line:
+ *   lost     tracked lines (with an active tracking) without a pending or running tick at the end
+ *   forked   lines that were ever seen with two different pending ticks ahead of their last completed one
+ *   maxGapIntervals  longest time between two ticks of a line, in intervals
+ * The ledger reads only the sources of truth: pending ticks from Redis, completed ticks from the database.
+ * Options: --trackings N (200) --interval S (3) --duration S (120) --kill-every S (12) --starve
  *          --pg-restart real|cut (real when pg_ctlcluster is there and we are root)
  */
-import { spawnSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { loadMontevideoData } from '../../src/shared/montevideo-data';
 import { TcpProxy } from '../../test/support/tcp-proxy';
 import { freePort, Managed, sleep, startPrivateRedis, startProcess } from './processes';
@@ -28,6 +31,7 @@ const DURATION_S = Number(option('duration', '120'));
 const KILL_EVERY_S = Number(option('kill-every', '12'));
 const canRestartPg = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v pg_ctlcluster']).status === 0;
 const PG_RESTART = option('pg-restart', canRestartPg ? 'real' : 'cut');
+const STARVE = args.includes('--starve');
 const ADMIN_PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const say = (msg: string): void => console.error(`[chaos] ${msg}`);
@@ -76,6 +80,13 @@ async function restartPostgres(proxy: TcpProxy | undefined): Promise<void> {
   }
 }
 
+/** A noisy neighbour: one busy loop per core, at the same priority as the system under test. */
+function startBusyLoops(): ChildProcess[] {
+  return Array.from({ length: availableParallelism() }, () =>
+    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+  );
+}
+
 async function main(): Promise<void> {
   const ledger = new TickLedger();
   const redis = await startPrivateRedis();
@@ -99,6 +110,7 @@ async function main(): Promise<void> {
     TRACKING_INTERVAL_SECONDS: String(INTERVAL_S),
     TRACKING_IDLE_MINUTES: '60',
     MAX_ACTIVE_TRACKINGS: String(TRACKINGS * 2),
+    MAX_ACTIVE_TRACKINGS_PER_CLIENT: '0',
     STM_MAX_RPS: '1000',
     // The run starts its trackings from one address, faster than a rider would: no HTTP rate limit.
     THROTTLE_LIMIT: '0',
@@ -119,7 +131,6 @@ async function main(): Promise<void> {
       ['dist/worker.js'],
       { ...env, DATABASE_URL: workerDbUrl.toString() },
       /worker started/,
-      (line) => ledger.onLogLine(line),
     );
   };
   await Promise.all([startWorker(0), startWorker(1)]);
@@ -135,25 +146,41 @@ async function main(): Promise<void> {
     if (res.status !== 202) throw new Error(`start failed: ${res.status} ${await res.text()}`);
     ids.push(((await res.json()) as { id: string }).id);
   }
-  ledger.track(ids, Date.now());
 
   const queueKeys = {
     wait: 'bus-tracker:tracking:wait',
     delayed: 'bus-tracker:tracking:delayed',
     paused: 'bus-tracker:tracking:paused',
+    active: 'bus-tracker:tracking:active',
   };
   const probe = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   probe.on('error', () => undefined);
-  const samplePending = async (): Promise<void> => {
+  // A pool: its connections come back by themselves after the PostgreSQL restart.
+  const pool = new Pool({ connectionString: dbUrl.toString(), max: 2 });
+  pool.on('error', () => undefined);
+  const readLines = async () =>
+    (
+      await pool.query<{ line: string; tickSeq: number; lastRunAt: Date | null; subscriptions: number }>(
+        'SELECT line, "tickSeq", "lastRunAt", subscriptions FROM line_polls WHERE subscriptions > 0',
+      )
+    ).rows.map((r) => ({ ...r, lastRunAt: r.lastRunAt ? r.lastRunAt.getTime() : null }));
+  const pendingIds = async (withActive = false): Promise<string[]> => {
     // One MULTI so no job is counted twice while it moves from delayed to wait.
-    const r = await probe
+    const multi = probe
       .multi()
       .lrange(queueKeys.wait, 0, -1)
       .zrange(queueKeys.delayed, 0, -1)
-      .lrange(queueKeys.paused, 0, -1)
-      .exec();
-    if (r) ledger.onPendingSample(r.flatMap(([, ids]) => ids as string[]));
+      .lrange(queueKeys.paused, 0, -1);
+    if (withActive) multi.lrange(queueKeys.active, 0, -1);
+    const r = await multi.exec();
+    return (r ?? []).flatMap(([, jobs]) => jobs as string[]);
   };
+  const samplePending = async (): Promise<void> => {
+    const pending = await pendingIds();
+    ledger.observe(pending, await readLines(), Date.now());
+  };
+  const busy = STARVE ? startBusyLoops() : [];
+  if (STARVE) say(`--starve: ${busy.length} busy loop(s) take every core`);
 
   let kills = 0;
   let flushes = 0;
@@ -187,6 +214,7 @@ async function main(): Promise<void> {
     await sleep(200);
   }
 
+  for (const loop of busy) loop.kill('SIGKILL');
   say('faults over; letting chains settle for two reconcile periods');
   for (let i = 0; i < 10 * INTERVAL_S; i++) {
     await samplePending().catch(() => undefined);
@@ -194,45 +222,44 @@ async function main(): Promise<void> {
   }
   const db = new Client({ connectionString: dbUrl.toString() });
   await db.connect();
-  const active = (await db.query<{ id: string }>(`SELECT id FROM trackings WHERE status = 'active'`)).rows.map(
-    (r) => r.id,
+  const active = Number(
+    (await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM trackings WHERE status = 'active'`)).rows[0].n,
   );
-  const activeJobs = await probe.lrange('bus-tracker:tracking:active', 0, -1);
-  const pendingNow = await probe.multi().lrange(queueKeys.wait, 0, -1).zrange(queueKeys.delayed, 0, -1).exec();
-  const withTick = new Set(
-    [...activeJobs, ...(pendingNow ?? []).flatMap(([, j]) => j as string[])].map((j) => j.split(':')[1]),
-  );
-  const lost = active.filter((id) => !withTick.has(id)).length;
+  // Lost: a tracked line whose next tick is neither pending nor running.
+  const jobsNow = new Set(await pendingIds(true));
+  const lines = await readLines();
+  const lost = lines.filter((l) => !jobsNow.has(`tick:${l.line}:${l.tickSeq + 1}`)).length;
   const report = ledger.report(Date.now(), INTERVAL_S);
 
   console.log(
     JSON.stringify({
       trackings: ids.length,
+      lines: lines.length,
       intervalSeconds: INTERVAL_S,
+      starved: STARVE,
       durationSeconds: DURATION_S,
       workers: 2,
       kills,
       redisFlushes: flushes,
       postgresRestarts: pgRestarts,
       postgresRestartKind: PG_RESTART,
-      activeAtEnd: active.length,
+      activeAtEnd: active,
       lost,
       forked: report.forked,
-      trackingsWithTwoPending: report.twoPending,
-      sequencesCompletedTwice: report.completedTwice,
       maxGapIntervals: Number(report.maxGapIntervals.toFixed(2)),
       ticksCompleted: report.ticks,
     }),
   );
 
   await db.end();
+  await pool.end();
   probe.disconnect();
   for (const p of [...workers, ...processes]) p?.child.kill('SIGTERM');
   await Promise.all([...workers, ...processes].map((p) => p?.exited ?? Promise.resolve()));
   await pgProxy?.close();
   await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   await redis.stop();
-  process.exit(lost === 0 && report.forked === 0 ? 0 : 1);
+  process.exit(lost === 0 && report.forked === 0 && active === ids.length ? 0 : 1);
 }
 
 main().catch((error: Error) => {

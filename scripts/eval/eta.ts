@@ -13,7 +13,8 @@
  * Prints a table on stderr and one JSON line on stdout.
  */
 import { writeFileSync } from 'node:fs';
-import { advanceTracks, BusTrack, estimateBus, RouteContext, withDistances } from '../../src/buses/domain/bus-update';
+import { estimateBus, lineBusOf, RouteContext, withDistances } from '../../src/buses/domain/bus-estimate';
+import { advanceTracks, BusTrack } from '../../src/buses/domain/bus-track';
 import { buildVariantPath, VariantPath } from '../../src/buses/domain/along-route';
 import {
   etaSeconds as seedEta,
@@ -155,7 +156,10 @@ function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: nu
       const reports = parseList(body, parseBus, 'buses').items;
       const computeStarted = performance.now();
       t.tracks = advanceTracks(t.tracks, reports, new Date(at));
-      const buses = t.tracks.map((track) => estimateBus(track, t.stop, new Date(at), routes));
+      // The line's side (once per bus and poll), then the stop's (the rider's view, computed when read).
+      const buses = t.tracks.map((track) =>
+        estimateBus(lineBusOf(track, paths.get(track.variantId), routes), t.stop, new Date(at), routes),
+      );
       result.computeMs.push(performance.now() - computeStarted);
       result.polls++;
       for (const [i, track] of t.tracks.entries()) {

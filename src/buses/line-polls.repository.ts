@@ -166,13 +166,13 @@ export class LinePollsRepository {
    * hand-edited database can). Returns those lines.
    */
   async recountDrifted(): Promise<string[]> {
-    const rows = await this.dataSource.query(
+    const rows: { line: string }[] = await this.dataSource.query(
       `SELECT p."line" AS line FROM "line_polls" p LEFT JOIN (SELECT "line", COUNT(*) AS n FROM "tracking_lines" ` +
         `GROUP BY "line") c ON c."line" = p."line" WHERE p."subscriptions" <> COALESCE(c.n, 0) ` +
         `UNION SELECT c."line" FROM (SELECT DISTINCT "line" FROM "tracking_lines") c ` +
         `WHERE NOT EXISTS (SELECT 1 FROM "line_polls" p WHERE p."line" = c."line")`,
     );
-    const lines = (rows as { line: string }[]).map((r) => r.line);
+    const lines = rows.map((r) => r.line);
     if (!lines.length) return [];
     await this.dataSource.manager
       .createQueryBuilder()

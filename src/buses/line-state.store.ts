@@ -73,7 +73,7 @@ export class LineStateStore {
       const values = await this.redis.client.mget(...missing.map(stateKey));
       if (this.cache.size > 10_000) this.cache.clear();
       missing.forEach((line, i) => {
-        const state = values[i] ? reviveState(JSON.parse(values[i]!) as StoredState) : null;
+        const state = values[i] ? reviveState(JSON.parse(values[i]) as StoredState) : null;
         this.cache.set(line, { state, at: now });
         found.set(line, state);
       });

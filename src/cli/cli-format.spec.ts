@@ -37,7 +37,8 @@ describe('megabytes', () => {
 
 describe('describeJobId', () => {
   it('reads a tick id, and leaves other ids as they are', () => {
-    expect(describeJobId('tick:7f1c5d97-0899-47ec-a4aa-c8d7b7f5d46d:12')).toBe('tick 12 of 7f1c5d97');
+    expect(describeJobId('tick:103:12')).toBe('tick 12 of line 103');
+    expect(describeJobId('tick:124 SD:3')).toBe('tick 3 of line 124 SD');
     expect(describeJobId('42')).toBe('42');
     expect(short('7f1c5d97-0899')).toBe('7f1c5d97');
   });

@@ -29,8 +29,8 @@ export function megabytes(bytes: number | undefined): string {
 /** The first 8 characters of an id, as people say them ("7f1c5d97"). */
 export const short = (id: string): string => id.slice(0, 8);
 
-/** A tick job id `tick:<tracking>:<n>` made readable: "tick 12 of 7f1c5d97". */
+/** A tick job id `tick:<line>:<n>` made readable: "tick 12 of line 103". */
 export function describeJobId(id: string): string {
-  const match = /^tick:([0-9a-f-]{36}):(\d+)$/.exec(id);
-  return match ? `tick ${match[2]} of ${short(match[1])}` : id;
+  const match = /^tick:(.+):(\d+)$/.exec(id);
+  return match ? `tick ${match[2]} of line ${match[1]}` : id;
 }

@@ -59,6 +59,7 @@ export class SqlStatement {
 export function readDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
-  const text = String(value);
+  if (typeof value !== 'string') return new Date(Number(value));
+  const text = value;
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }

@@ -69,7 +69,7 @@ export class LiveEventsHub implements BeforeApplicationShutdown, OnApplicationSh
 
   /** Resolves once updates of a watched tracking's lines reach this process; rejects if Redis refused. */
   async whenSubscribed(tracking: Tracking): Promise<void> {
-    await Promise.all(tracking.lines.map((line) => this.lines.get(line)?.subscribed));
+    await Promise.all(tracking.lines.map((line) => this.lines.get(line)?.subscribed ?? Promise.resolve()));
   }
 
   /** Redis channels this process listens to: one per line with a watched tracking here. */

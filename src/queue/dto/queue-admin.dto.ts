@@ -70,10 +70,10 @@ export class QueueOverviewResponse {
 }
 
 export class JobResponse {
-  @ApiProperty({ example: 'tick:5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10:12' }) id: string;
+  @ApiProperty({ example: 'tick:103:12' }) id: string;
   @ApiProperty({ example: 'track-buses' }) name: string;
   @ApiProperty({ enum: [...JOB_STATES, 'stuck', 'unknown'] }) state: string;
-  @ApiProperty({ example: { trackingId: '5d1c7a2e-…', seq: 12, scheduledAt: '2026-11-29T16:18:00.000Z' } })
+  @ApiProperty({ example: { line: '103', seq: 12, scheduledAt: '2026-11-29T16:18:00.000Z' } })
   data: unknown;
   @ApiProperty() attemptsMade: number;
   @ApiProperty() attempts: number;
