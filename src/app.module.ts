@@ -23,7 +23,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(env),
+        AppConfigModule.forRoot(env, 'web'),
         SharedModule,
         DatabaseModule,
         QueueModule,

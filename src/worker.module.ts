@@ -16,7 +16,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        AppConfigModule.forRoot(env),
+        AppConfigModule.forRoot(env, 'worker'),
         SharedModule,
         DatabaseModule,
         QueueModule,

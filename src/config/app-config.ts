@@ -30,6 +30,8 @@ export interface StmConfig {
  * The typed, validated configuration. Injected by class token: `constructor(private config: AppConfig)`.
  */
 export class AppConfig {
+  /** Which process this is: the web app answers riders and must never wait long on Redis. */
+  role: 'web' | 'worker' | 'cli' = 'cli';
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   database: DatabaseConfig;

@@ -8,10 +8,10 @@ import { AppConfig, loadConfig } from './app-config';
 @Global()
 @Module({})
 export class AppConfigModule {
-  static forRoot(env?: Record<string, string | undefined>): DynamicModule {
+  static forRoot(env?: Record<string, string | undefined>, role: AppConfig['role'] = 'cli'): DynamicModule {
     return {
       module: AppConfigModule,
-      providers: [{ provide: AppConfig, useFactory: () => loadConfig(env ?? process.env) }],
+      providers: [{ provide: AppConfig, useFactory: () => Object.assign(loadConfig(env ?? process.env), { role }) }],
       exports: [AppConfig],
     };
   }

@@ -2,20 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { AppConfig } from '../config/app-config';
 import { WorkerRegistry, WORKER_TTL_MS } from '../queue/worker-registry';
+import { withDeadline } from '../shared/deadline';
 import { RedisConnection } from '../shared/redis.provider';
 
 /** A probe that does not answer in this time counts as down: readiness must answer quickly itself. */
 export const PROBE_TIMEOUT_MS = 2_000;
 /** The upstream is someone else's service: ask it at most this often, whatever the probe rate. */
 const UPSTREAM_CACHE_MS = 10_000;
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** The readiness checks of our own infrastructure and the upstream, each under its own name. */
 @Injectable()
@@ -33,7 +26,7 @@ export class InfrastructureHealth {
     const check = this.indicators.check(key);
     try {
       const started = Date.now();
-      await withTimeout(this.redis.client.ping(), PROBE_TIMEOUT_MS, 'Redis');
+      await withDeadline(this.redis.client.ping(), PROBE_TIMEOUT_MS, 'Redis');
       return check.up({ responseTimeMs: Date.now() - started });
     } catch (error) {
       return check.down({ message: (error as Error).message });
@@ -44,7 +37,7 @@ export class InfrastructureHealth {
   async workersCheck(key = 'workers'): Promise<HealthIndicatorResult> {
     const check = this.indicators.check(key);
     try {
-      const live = await withTimeout(this.workers.liveWorkers(), PROBE_TIMEOUT_MS, 'Redis');
+      const live = await withDeadline(this.workers.liveWorkers(), PROBE_TIMEOUT_MS, 'Redis');
       if (live.length) return check.up({ alive: live.length });
       return check.down({
         alive: 0,

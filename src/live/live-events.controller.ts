@@ -17,6 +17,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiServiceUnavailableResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -71,6 +72,7 @@ export class LiveEventsController {
     description: 'the tracking has ended: there is nothing to stream (EventSource stops reconnecting)',
   })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'no such tracking (answered before the stream starts)' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'the live data cannot be read right now (Redis)' })
   events(@Param('id', uuid) id: string): Promise<Observable<MessageEvent>> {
     return this.live.stream(id);
   }

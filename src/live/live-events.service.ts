@@ -2,7 +2,9 @@ import { Injectable, MessageEvent } from '@nestjs/common';
 import { map, Observable } from 'rxjs';
 import { AppConfig } from '../config/app-config';
 import { Tracking } from '../tracking/entities/tracking.entity';
-import { TrackingService } from '../tracking/tracking.service';
+import { withDeadline } from '../shared/deadline';
+import { TrackingViews } from '../tracking/tracking-views';
+import { EDGE_REDIS_DEADLINE_MS, TrackingService } from '../tracking/tracking.service';
 import { withHeartbeat } from './heartbeat';
 import { isFinal, LiveEvent } from './live-event';
 import { LiveEventsHub } from './live-events.hub';
@@ -38,6 +40,7 @@ export class LiveEventsService {
     private readonly trackings: TrackingService,
     private readonly hub: LiveEventsHub,
     private readonly reader: LiveEventsReader,
+    private readonly views: TrackingViews,
     private readonly config: AppConfig,
   ) {}
 
@@ -49,6 +52,8 @@ export class LiveEventsService {
   async stream(trackingId: string): Promise<Observable<MessageEvent>> {
     const tracking = await this.trackings.get(trackingId);
     if (tracking.status !== 'active') throw new TrackingEndedError(trackingId);
+    // Redis away: a JSON 503 now, rather than a stream that never says anything.
+    await this.views.statesOf(tracking);
     return this.follow(tracking).pipe(
       map((event, i): MessageEvent => ({
         type: event.type,
@@ -89,7 +94,7 @@ export class LiveEventsService {
       });
       void (async () => {
         try {
-          await this.hub.whenSubscribed(tracking);
+          await withDeadline(this.hub.whenSubscribed(tracking), EDGE_REDIS_DEADLINE_MS, 'Redis (live updates)');
           send(await this.reader.buses(tracking));
           snapshotSent = true;
           for (const event of [held.buses, held.final]) if (event && !viewer.closed) send(event);

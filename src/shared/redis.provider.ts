@@ -2,6 +2,9 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
+const WEB_COMMAND_TIMEOUT_MS = 1_500;
+const OTHER_COMMAND_TIMEOUT_MS = 15_000;
+
 /**
  * The product's own Redis connection (Bull keeps its own), for state that must be shared by every
  * process: the upstream rate limit today. Keys live under QUEUE_PREFIX.
@@ -15,6 +18,10 @@ export class RedisConnection implements OnApplicationShutdown {
       keyPrefix: `${config.queuePrefix}:`,
       // Fail a command after a short wait instead of queueing it for ever while Redis is away.
       maxRetriesPerRequest: 3,
+      // A Redis that accepts connections and never answers would hold a command for ever: the web app
+      // answers riders within two seconds whatever Redis does; a worker (whose event loop may be starved by
+      // a busy machine) waits longer before it calls a command lost, and its tick is retried.
+      commandTimeout: config.role === 'web' ? WEB_COMMAND_TIMEOUT_MS : OTHER_COMMAND_TIMEOUT_MS,
       lazyConnect: false,
     });
     // Connection errors are retried by ioredis; without a listener each would be an unhandled event.

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/commo
 import { Response } from 'express';
 import {
   IdempotencyKeyReusedError,
+  LiveDataUnavailableError,
   InvalidTrackingRequestError,
   TrackingCapReachedError,
   TrackingNotFoundError,
@@ -14,6 +15,7 @@ const STATUS = new Map<new (...args: never[]) => Error, [number, string]>([
   [InvalidTrackingRequestError, [HttpStatus.BAD_REQUEST, 'Bad Request']],
   [TrackingCapReachedError, [HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests']],
   [IdempotencyKeyReusedError, [HttpStatus.CONFLICT, 'Conflict']],
+  [LiveDataUnavailableError, [HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable']],
 ]);
 
 /** Maps the tracking domain's errors to HTTP answers; services stay free of HTTP. */
@@ -23,6 +25,7 @@ const STATUS = new Map<new (...args: never[]) => Error, [number, string]>([
   InvalidTrackingRequestError,
   TrackingCapReachedError,
   IdempotencyKeyReusedError,
+  LiveDataUnavailableError,
 )
 export class TrackingErrorsFilter implements ExceptionFilter {
   catch(error: Error, host: ArgumentsHost): void {

@@ -7,6 +7,7 @@ import { lineUpstream, UpstreamState, worstUpstream } from '../buses/upstream-st
 import { VariantPaths } from '../buses/variant-paths';
 import { AppConfig } from '../config/app-config';
 import { Tracking } from './entities/tracking.entity';
+import { LiveDataUnavailableError } from './tracking.errors';
 import { Subscription, TrackingRepository } from './tracking.repository';
 
 /** Buses not seen for this long drop off the dashboard even before the 3-miss rule removes them. */
@@ -58,8 +59,16 @@ export class TrackingViews {
     if (tracking.status !== 'active') {
       return { tracking, now, buses: [], lastSuccessAt: tracking.lastSuccessAt, upstream: null };
     }
-    const states = await this.lineStates.states(tracking.lines);
-    return this.fromStates(tracking, states, now, includePassed);
+    return this.fromStates(tracking, await this.statesOf(tracking), now, includePassed);
+  }
+
+  /** The line states of a tracking, or LiveDataUnavailableError when Redis does not answer. */
+  async statesOf(tracking: Tracking): Promise<Map<string, LineState | null>> {
+    try {
+      return await this.lineStates.states(tracking.lines);
+    } catch {
+      throw new LiveDataUnavailableError();
+    }
   }
 
   /**

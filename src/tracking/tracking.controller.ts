@@ -21,6 +21,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
@@ -100,6 +101,7 @@ export class TrackingController {
   @Get(':id/buses')
   @ApiOperation({ summary: 'The dashboard: buses coming to the stop, nearest first' })
   @ApiOkResponse({ type: TrackingBusesResponse })
+  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'the live data cannot be read right now (Redis)' })
   @ApiNotFoundResponse({ type: ErrorResponse })
   async buses(@Param('id', uuid) id: string, @Query() query: BusesQuery): Promise<TrackingBusesResponse> {
     return toTrackingBusesResponse(await this.trackings.buses(id, query.includePassed === 'true'));

@@ -34,3 +34,10 @@ export class IdempotencyKeyReusedError extends Error {
     );
   }
 }
+
+/** The live data (the lines' state, in Redis) cannot be read right now: a 503, and the rider tries again. */
+export class LiveDataUnavailableError extends Error {
+  constructor() {
+    super('Live bus data is unavailable for a moment (the shared store does not answer); try again in a few seconds');
+  }
+}

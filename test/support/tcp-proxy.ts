@@ -8,6 +8,8 @@ export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private up = true;
+  private hung = false;
+  private readonly pairs = new Set<[Socket, Socket]>();
   port = 0;
 
   constructor(
@@ -18,7 +20,17 @@ export class TcpProxy {
   async start(): Promise<this> {
     this.server = createServer((client) => {
       if (!this.up) return client.destroy();
+      if (this.hung) {
+        // Accepted, and never answered.
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => client.destroy());
+        return;
+      }
       const upstream = connect(this.targetPort, this.targetHost);
+      const pair: [Socket, Socket] = [client, upstream];
+      this.pairs.add(pair);
+      client.on('close', () => this.pairs.delete(pair));
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));
@@ -39,8 +51,27 @@ export class TcpProxy {
     for (const s of this.sockets) s.destroy();
   }
 
+  /**
+   * A service that hangs: connections stay open and new ones are accepted, but nothing goes through in either
+   * direction until restore().
+   */
+  hang(): void {
+    this.hung = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  /** Back to normal; connections held while hung are dropped (their clients reconnect). */
   restore(): void {
     this.up = true;
+    if (this.hung) {
+      this.hung = false;
+      for (const s of this.sockets) s.destroy();
+    }
   }
 
   async close(): Promise<void> {
