@@ -71,13 +71,31 @@ describe('reliability: nothing lost, nothing forked', () => {
   };
   const allReach = (ids: string[], targets: number[], what: string, timeoutMs = 20_000): Promise<boolean> =>
     eventually(async () => (await runs(ids)).every((r, i) => r >= targets[i]), what, timeoutMs);
-  /** Waiting or delayed ticks, and running ones, per line. */
+  /**
+   * Waiting or delayed ticks, and running ones, per line: read from Bull's lists in one MULTI, so a tick moving
+   * from one list to the next (Bull moves them atomically) is seen exactly once.
+   */
   const ticks = async (): Promise<Map<string, { pending: string[]; running: string[] }>> => {
     const map = new Map<string, { pending: string[]; running: string[] }>();
-    const entry = (id: string) => map.get(id) ?? map.set(id, { pending: [], running: [] }).get(id)!;
-    for (const j of await sys.queue.getJobs(['waiting', 'delayed', 'paused']))
-      if (j) entry(j.data.line).pending.push(String(j.id));
-    for (const j of await sys.queue.getActive()) if (j) entry(j.data.line).running.push(String(j.id));
+    const entry = (line: string) => map.get(line) ?? map.set(line, { pending: [], running: [] }).get(line)!;
+    const key = (list: string) => `${sys.env.QUEUE_PREFIX}:tracking:${list}`;
+    const redis = new Redis(sys.env.REDIS_URL);
+    try {
+      const [wait, delayed, paused, active] = (
+        (await redis
+          .multi()
+          .lrange(key('wait'), 0, -1)
+          .zrange(key('delayed'), 0, -1)
+          .lrange(key('paused'), 0, -1)
+          .lrange(key('active'), 0, -1)
+          .exec()) ?? []
+      ).map(([, ids]) => ids as string[]);
+      const lineOf = (id: string) => /^tick:(.+):\d+$/.exec(id)?.[1];
+      for (const id of [...wait, ...delayed, ...paused]) if (lineOf(id)) entry(lineOf(id)!).pending.push(id);
+      for (const id of active) if (lineOf(id)) entry(lineOf(id)!).running.push(id);
+    } finally {
+      redis.disconnect();
+    }
     return map;
   };
   /** Exactly one chain: never two pending ticks, and never none (one may be running instead). */
