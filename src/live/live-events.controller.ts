@@ -1,16 +1,8 @@
 import { Controller, MessageEvent, Param, ParseUUIDPipe, Sse, UseFilters } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiExtraModels,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
-import { ErrorResponse } from '../http/error.response';
+import { ApiErrors, ApiThrottled } from '../http/api-errors';
+import { ApiTrackingIdParam } from '../http/id.pipe';
 import { TrackingBusesResponse, TrackingResponse } from '../tracking/dto/tracking.response';
 import { TrackingErrorsFilter } from '../tracking/tracking-errors.filter';
 import { LiveEventsService } from './live-events.service';
@@ -21,6 +13,7 @@ const uuid = new ParseUUIDPipe({ version: '4' });
 @Controller('api/trackings')
 @UseFilters(TrackingErrorsFilter)
 @ApiExtraModels(TrackingBusesResponse, TrackingResponse)
+@ApiThrottled()
 export class LiveEventsController {
   constructor(private readonly live: LiveEventsService) {}
 
@@ -35,17 +28,28 @@ export class LiveEventsController {
       'LIVE_HEARTBEAT_SECONDS keeps proxies from closing a quiet connection. The first event sets `retry` so an ' +
       'EventSource reconnects after 2 s; every reconnection starts with a fresh bus list. See docs/live.md.',
   })
-  @ApiProduces('text/event-stream')
+  @ApiTrackingIdParam()
   @ApiOkResponse({
-    description: 'event stream: `buses` events (TrackingBusesResponse), then one `status` event (TrackingResponse)',
+    description:
+      'a stream of events, each `event: <type>` then `data: <JSON>`: `buses` (data: TrackingBusesResponse) on ' +
+      'connect and after every tick; `status` (data: TrackingResponse) once the tracking has ended, then the ' +
+      'stream closes; `: keep-alive` comment lines in between',
     content: {
       'text/event-stream': {
-        schema: { oneOf: [{ $ref: getSchemaPath(TrackingBusesResponse) }, { $ref: getSchemaPath(TrackingResponse) }] },
+        schema: { type: 'string' },
+        example:
+          'event: buses\ndata: {"trackingId":"5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10","status":"active",' +
+          '"stopId":3227,"lastSuccessAt":null,"generatedAt":"2026-11-29T20:17:40.000Z","buses":[]}\n\n: keep-alive\n\n',
       },
     },
   })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'the id is not a UUID' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'no such tracking (answered before the stream starts)' })
+  @ApiErrors({
+    400: { description: 'the id is not a UUID (answered as JSON)', message: 'Validation failed (uuid v4 is expected)' },
+    404: {
+      description: 'no such tracking (answered as JSON, before any event)',
+      message: 'No tracking with id 5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10',
+    },
+  })
   events(@Param('id', uuid) id: string): Promise<Observable<MessageEvent>> {
     return this.live.stream(id);
   }

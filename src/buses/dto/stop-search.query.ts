@@ -5,7 +5,9 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } 
 export class StopSearchQuery {
   @ApiPropertyOptional({
     description: 'street name words (any order, accents optional) or a stop id',
-    example: 'bulevar artigas',
+    example: 'octubre batlle',
+    minLength: 1,
+    maxLength: 100,
   })
   @IsOptional()
   @IsString()
@@ -13,14 +15,24 @@ export class StopSearchQuery {
   @MaxLength(100)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'latitude,longitude to search around', example: '-34.9058,-56.1913' })
+  @ApiPropertyOptional({
+    description: 'latitude,longitude to search around',
+    example: '-34.8791,-56.1476',
+    pattern: '^\\s*-?\\d{1,2}(\\.\\d+)?\\s*,\\s*-?\\d{1,3}(\\.\\d+)?\\s*$',
+  })
   @IsOptional()
   @Matches(/^\s*-?\d{1,2}(\.\d+)?\s*,\s*-?\d{1,3}(\.\d+)?\s*$/, {
     message: 'near must be "latitude,longitude", such as -34.9058,-56.1913',
   })
   near?: string;
 
-  @ApiPropertyOptional({ description: 'search radius around `near`, metres', default: 500, minimum: 10, maximum: 5000 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'search radius around `near`, metres',
+    default: 500,
+    minimum: 10,
+    maximum: 5000,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -28,7 +40,13 @@ export class StopSearchQuery {
   @Max(5000)
   radius?: number;
 
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'at most this many stops',
+    default: 20,
+    minimum: 1,
+    maximum: 100,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
