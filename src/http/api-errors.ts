@@ -41,6 +41,16 @@ const DEFAULTS: Record<ErrorStatus, { error: string; description: string; messag
 
 const body = (statusCode: ErrorStatus, message: string) => ({ statusCode, error: DEFAULTS[statusCode].error, message });
 
+/** Headers that come with some error answers. */
+const HEADERS: Partial<
+  Record<ErrorStatus, Record<string, { description: string; schema: { type: 'string' | 'integer' } }>>
+> = {
+  401: { 'WWW-Authenticate': { description: 'Bearer realm="bus-tracker admin"', schema: { type: 'string' } } },
+  429: {
+    'Retry-After': { description: 'seconds until the rate limit lets requests in again', schema: { type: 'integer' } },
+  },
+};
+
 /**
  * Documents the error answers of a route (or of every route of a controller), each with an example
  * body of its own status: `{statusCode, error, message}` as AllExceptionsFilter and the domain
@@ -61,12 +71,13 @@ export function ApiErrors(
             { summary: e.summary, value: body(status, e.message) },
           ]),
         );
-        return ApiResponse({ status, description, type: ErrorResponse, examples });
+        return ApiResponse({ status, description, type: ErrorResponse, headers: HEADERS[status], examples });
       }
       return ApiResponse({
         status,
         description,
         type: ErrorResponse,
+        headers: HEADERS[status],
         example: body(status, doc.message ?? DEFAULTS[status].message),
       });
     }),
