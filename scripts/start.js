@@ -8,9 +8,18 @@
 'use strict';
 require('dotenv').config({ quiet: true });
 const { spawn, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { existsSync, mkdirSync, readdirSync, statSync } = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
+const {
+  INSTALL,
+  freePort,
+  hasCommand,
+  portInUse,
+  redisAnswers,
+  sleep,
+  startPrivateRedis,
+} = require('./local-services');
 
 const root = path.resolve(__dirname, '..');
 const watch = process.argv.includes('--watch');
@@ -43,52 +52,6 @@ function buildIfNeeded() {
   if (result.status !== 0) fail('the build failed; see the errors above');
 }
 
-/** Sends PING over a raw socket: no client library needed to know whether Redis answers. */
-function redisAnswers(url) {
-  return new Promise((resolve) => {
-    let parsed;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return resolve(false);
-    }
-    const socket = net.connect({ host: parsed.hostname || '127.0.0.1', port: Number(parsed.port) || 6379 });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => {
-      if (parsed.password) socket.write(`AUTH ${decodeURIComponent(parsed.password)}\r\n`);
-      socket.write('PING\r\n');
-    });
-    socket.on('data', (data) => done(/\+PONG|-NOAUTH|-WRONGPASS/.test(data.toString())));
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function portInUse(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
 function run(name, command, args, env, color) {
   const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `\x1b[${color}m[${name}]\x1b[0m `;
@@ -112,28 +75,32 @@ async function startRedis(env) {
   const wanted = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   if (await redisAnswers(wanted)) return say(`using Redis at ${wanted.replace(/\/\/[^@]*@/, '//***@')}`);
   if (process.env.REDIS_URL) fail(`REDIS_URL is set but Redis does not answer there; start it, or unset REDIS_URL`);
-  const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  if (which.status !== 0) {
+  if (!hasCommand('redis-server')) {
     fail(
       'No Redis answers at 127.0.0.1:6379 and there is no redis-server to start.\n' +
-        '  Install one:  Debian/Ubuntu: sudo apt-get install redis-server   macOS: brew install redis\n' +
+        `  Install one:  ${INSTALL.redis}\n` +
         '  or point REDIS_URL at a Redis you have (redis://host:6379).',
     );
   }
-  const port = await freePort();
   const dir = path.join(root, 'data', 'redis');
   mkdirSync(dir, { recursive: true });
-  // Private and throwaway: nothing on disk, bound to loopback only.
-  run(
-    'redis',
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    {},
-    31,
-  );
-  for (let i = 0; i < 50 && !(await redisAnswers(`redis://127.0.0.1:${port}`)); i++) await sleep(100);
-  env.REDIS_URL = `redis://127.0.0.1:${port}`;
+  const { url, port } = await startPrivateRedis({
+    dir,
+    launch: (command, args) => run('redis', command, args, {}, 31),
+  });
+  env.REDIS_URL = url;
   say(`started a private redis-server on port ${port} (it stops with Ctrl-C)`);
+}
+
+/**
+ * The queue dashboard (/admin/queues) and admin routes need ADMIN_TOKEN. Without one, this run gets
+ * a fresh random token, so the person who started it can open the dashboard from the link printed
+ * once the web app is up; it lasts as long as this run.
+ */
+function adminToken(env) {
+  if (process.env.ADMIN_TOKEN) return undefined;
+  env.ADMIN_TOKEN = randomBytes(24).toString('base64url');
+  return env.ADMIN_TOKEN;
 }
 
 async function startSimulator(env) {
@@ -148,8 +115,6 @@ async function startSimulator(env) {
 function nodeArgs(entry) {
   return [...(watch ? ['--watch'] : []), path.join(root, 'dist', entry)];
 }
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function shutdown(code) {
   if (stopping) return;
@@ -189,6 +154,7 @@ async function main() {
     run('build', process.execPath, [tsc, '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], {}, 33);
   }
   const env = {};
+  const generatedToken = adminToken(env);
   await startRedis(env);
   await startSimulator(env);
   const port = Number(process.env.PORT) || 3000;
@@ -198,6 +164,11 @@ async function main() {
     say(`ready: http://localhost:${port}/docs (Swagger UI) — try:`);
     say(
       `  curl -s -X POST localhost:${port}/api/trackings -H 'content-type: application/json' -d '{"stopId":3227,"lines":["103","109"]}'`,
+    );
+    say(
+      generatedToken
+        ? `queue dashboard (operators): http://localhost:${port}/admin/queues?token=${generatedToken} (a token for this run; set ADMIN_TOKEN to choose one)`
+        : `queue dashboard (operators): http://localhost:${port}/admin/queues?token=<ADMIN_TOKEN>`,
     );
     say('Ctrl-C stops everything.');
   }

@@ -51,18 +51,16 @@ describe('migrations', () => {
       );
     }
     await ds.runMigrations();
-    const subscriptions = (await ds.query(
+    const subscriptions = await ds.query<{ trackingId: string; line: string }[]>(
       `SELECT "trackingId", "line" FROM "tracking_lines" ORDER BY "line", "trackingId"`,
-    )) as { trackingId: string; line: string }[];
+    );
     expect(subscriptions.map((s) => `${s.line}:${s.trackingId}`)).toEqual([
       `103:${ids[0]}`,
       ...[ids[0], ids[1]].sort().map((id) => `109:${id}`),
     ]);
-    const polls = (await ds.query(`SELECT "line", "subscriptions", "polling" FROM "line_polls" ORDER BY "line"`)) as {
-      line: string;
-      subscriptions: number;
-      polling: boolean | number;
-    }[];
+    const polls = await ds.query<{ line: string; subscriptions: number; polling: boolean | number }[]>(
+      `SELECT "line", "subscriptions", "polling" FROM "line_polls" ORDER BY "line"`,
+    );
     expect(polls.map((p) => [p.line, Number(p.subscriptions), Boolean(p.polling)])).toEqual([
       ['103', 1, true],
       ['109', 2, true],
@@ -72,12 +70,12 @@ describe('migrations', () => {
   it('undoes every migration, back to an empty database, and applies them all again', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
     const tables = isPostgres()
-      ? ((await ds.query(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`)) as { name: string }[])
-      : ((await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)) as {
-          name: string;
-        }[]);
+      ? await ds.query<{ name: string }[]>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`)
+      : await ds.query<{ name: string }[]>(
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+        );
     expect(tables.map((t) => t.name).filter((n) => n !== 'migrations')).toEqual([]);
     await ds.runMigrations();
-    expect((await ds.query(`SELECT COUNT(*) AS n FROM "line_polls"`)) as unknown[]).toHaveLength(1);
+    expect(await ds.query<unknown[]>(`SELECT COUNT(*) AS n FROM "line_polls"`)).toHaveLength(1);
   });
 });

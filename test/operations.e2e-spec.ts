@@ -155,7 +155,8 @@ describe('operating it: health, metrics, retention, hardening', () => {
       expect(
         metric(later, 'bus_tracker_upstream_request_duration_seconds_count', { endpoint: 'buses', worker }),
       ).toBeGreaterThan(0);
-      expect(metric(later, 'bus_tracker_worker_process_resident_memory_bytes', { worker })).toBeGreaterThan(10_000_000);
+      expect(metric(later, 'process_resident_memory_bytes', { process: 'worker', worker })).toBeGreaterThan(10_000_000);
+      expect(metric(later, 'process_start_time_seconds', { process: 'worker', worker })).toBeGreaterThan(0);
       expect(metric(later, 'bus_tracker_active_trackings')).toBe(1);
       expect(metric(later, 'bus_tracker_workers_alive')).toBe(1);
       const failed = await redis.zcard(`${sys.env.QUEUE_PREFIX}:tracking:failed`);

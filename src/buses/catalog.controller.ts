@@ -1,6 +1,7 @@
-import { BadRequestException, Controller, Get, NotFoundException, Param, ParseIntPipe, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ErrorResponse } from '../http/error.response';
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiThrottled } from '../http/api-errors';
+import { ApiIdParam, IdPipe } from '../http/id.pipe';
 import { CatalogService, LineSummary } from './catalog.service';
 import { LineResponse, StopDetailResponse, StopResponse } from './dto/catalog.response';
 import { StopSearchQuery } from './dto/stop-search.query';
@@ -18,18 +19,24 @@ const toLineResponse = (l: LineSummary): LineResponse => ({
   })),
 });
 
-const stopIdPipe = new ParseIntPipe({
-  exceptionFactory: () => new BadRequestException('stopId must be an integer stop id, such as 3227'),
-});
+const stopIdPipe = new IdPipe('stopId', 'stop id', 3227);
 
 @ApiTags('catalogue')
 @Controller('api')
+@ApiThrottled()
 export class CatalogController {
   constructor(private readonly catalog: CatalogService) {}
 
   @Get('stops')
-  @ApiOperation({ summary: 'Find stops by street, by id, or near a place' })
+  @ApiOperation({
+    summary: 'Find stops by street, by id, or near a place',
+    description:
+      'Street words match in any order, accents optional ("octubre batlle"); digits also match a stop id. ' +
+      '`near` finds the stops within `radius` metres of a point, nearest first, each with its `distanceMeters`. ' +
+      'Without `q` or `near`, the first stops by id.',
+  })
   @ApiOkResponse({ type: [StopResponse] })
+  @ApiErrors({ 400: 'near must be "latitude,longitude", such as -34.9058,-56.1913' })
   searchStops(@Query() query: StopSearchQuery): Promise<StopResponse[]> {
     const [latitude, longitude] = query.near?.split(',').map(Number) ?? [];
     return this.catalog.searchStops({
@@ -41,9 +48,21 @@ export class CatalogController {
   }
 
   @Get('stops/:stopId')
-  @ApiOperation({ summary: 'One stop, with the lines and variants known to serve it' })
+  @ApiOperation({
+    summary: 'One stop, with the lines and variants known to serve it',
+    description:
+      'The lines are those whose known stop sequences pass the stop; variants marked `routeKnown` are the ' +
+      'simulated ones (their buses are placed along the route).',
+  })
+  @ApiIdParam('stopId', 'STM bus stop id (the number on the stop sign)', 3227)
   @ApiOkResponse({ type: StopDetailResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors({
+    400: 'stopId must be an integer stop id from 1 to 2147483647, such as 3227',
+    404: {
+      description: 'the stop is not in the catalogue',
+      message: 'Stop 999999 is not in the catalogue',
+    },
+  })
   async getStop(@Param('stopId', stopIdPipe) stopId: number): Promise<StopDetailResponse> {
     const stop = await this.catalog.findStop(stopId);
     if (!stop) throw new NotFoundException(`Stop ${stopId} is not in the catalogue`);
@@ -51,7 +70,10 @@ export class CatalogController {
   }
 
   @Get('lines')
-  @ApiOperation({ summary: 'Every line with its variants' })
+  @ApiOperation({
+    summary: 'Every line with its variants',
+    description: 'Lines and variants with `routeKnown: true` have a known stop sequence and are simulated.',
+  })
   @ApiOkResponse({ type: [LineResponse] })
   async listLines(): Promise<LineResponse[]> {
     return (await this.catalog.listLines()).map(toLineResponse);

@@ -15,9 +15,9 @@ export const EXIT = {
   ok: 0,
   /** Something went wrong on our side or in a service (Redis, database, STM API unreachable...). */
   failure: 1,
-  /** The command line is wrong: unknown command or option, a bad value, an unknown stop or line. */
+  /** The command line is wrong: unknown command or option, a bad value, an unknown line. */
   usage: 2,
-  /** No such tracking or job. */
+  /** No such stop, tracking or job (where the API answers 404). */
   notFound: 3,
   /** Understood, but refused in the current state: a job that is not failed, the tracking cap, an unsafe prune. */
   refused: 4,
@@ -34,9 +34,9 @@ export function exitForCommander(error: { code?: string }): never {
 export class CliUsageError extends Error {}
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof CliUsageError || error instanceof UnknownStopError) return EXIT.usage;
-  if (error instanceof InvalidTrackingRequestError) return EXIT.usage;
-  if (error instanceof TrackingNotFoundError || error instanceof JobNotFoundError) return EXIT.notFound;
+  if (error instanceof CliUsageError || error instanceof InvalidTrackingRequestError) return EXIT.usage;
+  if (error instanceof UnknownStopError || error instanceof TrackingNotFoundError || error instanceof JobNotFoundError)
+    return EXIT.notFound;
   if (error instanceof JobStateError || error instanceof TrackingCapReachedError) return EXIT.refused;
   if (error instanceof CatalogImportRefusedError) return EXIT.refused;
   return EXIT.failure;

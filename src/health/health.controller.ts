@@ -1,9 +1,15 @@
 import { Controller, Get, ServiceUnavailableException, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Response } from 'express';
 import { InfrastructureHealth, PROBE_TIMEOUT_MS } from './infrastructure.health';
+
+export class LivenessResponse {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+  @ApiProperty({ type: 'integer', description: 'seconds since this web process started', example: 42 })
+  uptimeSeconds: number;
+}
 
 /** Liveness for supervisors and load balancers; readiness of the whole system for operators. */
 @ApiTags('health')
@@ -19,15 +25,21 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness: the web process answers (checks nothing else)' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', uptimeSeconds: 42 } } })
-  live(): { status: 'ok'; uptimeSeconds: number } {
+  @ApiOperation({
+    summary: 'Liveness: the web process answers (checks nothing else)',
+    description: 'For supervisors and load balancers: it answers 200 as long as the process serves HTTP.',
+  })
+  @ApiOkResponse({ type: LivenessResponse, description: 'the process is up' })
+  live(): LivenessResponse {
     return { status: 'ok', uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database, Redis, at least one live worker, and the STM API (or simulator)' })
+  @ApiOperation({
+    summary: 'Readiness: database, Redis, at least one live worker, and the STM API (or simulator)',
+    description: 'Each check under `details`; a failed one under `error` too, with why, and the answer is 503.',
+  })
   @ApiServiceUnavailableResponse({ description: 'one of them is down; `error` names it and says why' })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     try {

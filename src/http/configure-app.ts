@@ -1,8 +1,9 @@
 import { BadRequestException, INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { serveLivePage } from '../live/live-page';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { applyHardening } from './hardening';
+import { buildOpenApiDocument } from './openapi';
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
@@ -27,18 +28,7 @@ export function configureApp(app: INestApplication): void {
   );
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('bus-tracker')
-      .setDescription(
-        'When will my bus reach my stop? Start a tracking for a Montevideo stop and some lines; a worker polls ' +
-          'the STM bus positions every 15 s and this API serves each bus’s distance, speed and ETA.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'admin')
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   serveLivePage(app);
 }

@@ -9,21 +9,11 @@ import {
   Sse,
   UseFilters,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiExtraModels,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Observable } from 'rxjs';
-import { ErrorResponse } from '../http/error.response';
+import { ApiErrors, ApiThrottled } from '../http/api-errors';
+import { ApiTrackingIdParam } from '../http/id.pipe';
 import { TrackingBusesResponse, TrackingResponse } from '../tracking/dto/tracking.response';
 import { TrackingErrorsFilter } from '../tracking/tracking-errors.filter';
 import { LiveEventsService, TrackingEndedError } from './live-events.service';
@@ -42,6 +32,7 @@ const uuid = new ParseUUIDPipe({ version: '4' });
 @Controller('api/trackings')
 @UseFilters(TrackingErrorsFilter, TrackingEndedFilter)
 @ApiExtraModels(TrackingBusesResponse, TrackingResponse)
+@ApiThrottled()
 export class LiveEventsController {
   constructor(private readonly live: LiveEventsService) {}
 
@@ -58,21 +49,37 @@ export class LiveEventsController {
       'current bus list. Event ids are the time (ms) the event was computed: each `buses` event is the whole list, ' +
       'so a client reconnecting with `Last-Event-ID` misses nothing. See docs/live.md.',
   })
-  @ApiProduces('text/event-stream')
+  @ApiTrackingIdParam()
   @ApiOkResponse({
-    description: 'event stream: `buses` events (TrackingBusesResponse), then one `status` event (TrackingResponse)',
+    description:
+      'a stream of events, each `event: <type>` then `data: <JSON>`: `buses` (data: TrackingBusesResponse) on ' +
+      'connect and after every tick; `status` (data: TrackingResponse) once the tracking has ended, then the ' +
+      'stream closes; `: keep-alive` comment lines in between',
     content: {
       'text/event-stream': {
-        schema: { oneOf: [{ $ref: getSchemaPath(TrackingBusesResponse) }, { $ref: getSchemaPath(TrackingResponse) }] },
+        schema: { type: 'string' },
+        example:
+          'event: buses\nid: 1764447460000\nretry: 2000\ndata: {"trackingId":"5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10",' +
+          '"status":"active","stopId":3227,"lastSuccessAt":null,"generatedAt":"2026-11-29T20:17:40.000Z",' +
+          '"upstream":{"state":"ok","since":null,"nextAttemptAt":null},"buses":[]}\n\n: keep-alive\n\n',
       },
     },
   })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'the id is not a UUID' })
   @ApiNoContentResponse({
-    description: 'the tracking has ended: there is nothing to stream (EventSource stops reconnecting)',
+    description: 'the tracking has ended: there is nothing to stream (an EventSource stops reconnecting)',
   })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'no such tracking (answered before the stream starts)' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'the live data cannot be read right now (Redis)' })
+  @ApiErrors({
+    400: { description: 'the id is not a UUID (answered as JSON)', message: 'Validation failed (uuid v4 is expected)' },
+    404: {
+      description: 'no such tracking (answered as JSON, before any event)',
+      message: 'No tracking with id 5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10',
+    },
+    503: {
+      description: 'the live data (the lines’ state, in Redis) cannot be read right now (answered as JSON)',
+      message:
+        'Live bus data is unavailable for a moment (the shared store does not answer); try again in a few seconds',
+    },
+  })
   events(@Param('id', uuid) id: string): Promise<Observable<MessageEvent>> {
     return this.live.stream(id);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { exposition } from './merge-metrics';
 import { WebMetrics } from './web-metrics';
@@ -16,8 +16,20 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics of the web app and of every live worker (label worker="host:pid")' })
-  @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
+  @ApiOperation({
+    summary: 'Prometheus metrics of the web app and of every live worker',
+    description:
+      'The text exposition format. Every series carries `process` ("web" or "worker"); a worker’s series also ' +
+      '`worker="<host>:<pid>"`. Standard process and Node.js figures keep their usual names. See docs/operations.md.',
+  })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text format (version 0.0.4)',
+    schema: {
+      type: 'string',
+      example: '# TYPE bus_tracker_active_trackings gauge\nbus_tracker_active_trackings{process="web"} 3\n',
+    },
+  })
   async metrics(): Promise<string> {
     const snapshots = await this.snapshots.readAll().catch(() => []);
     return exposition(this.web.registry, snapshots);

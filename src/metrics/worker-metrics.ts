@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 /**
  * A worker's own metrics, in a registry of its own (the web app and tests may share the process).
  * The worker has no HTTP server: MetricsPublisher copies this registry to Redis, and the web
- * app's /metrics serves every live worker's copy with a `worker` label.
+ * app's /metrics serves every live worker's copy labelled `process="worker"`, `worker="<host>:<pid>"`.
  */
 @Injectable()
 export class WorkerMetrics {
@@ -55,7 +55,8 @@ export class WorkerMetrics {
   });
 
   constructor() {
-    // Memory, CPU, event loop lag and GC of the worker process itself: "is a worker leaking?".
-    collectDefaultMetrics({ register: this.registry, prefix: 'bus_tracker_worker_' });
+    // Memory, CPU, event loop lag and GC of the worker process itself: "is a worker leaking?". The
+    // standard names, as every Node exporter has them; the labels say which process they are of.
+    collectDefaultMetrics({ register: this.registry });
   }
 }

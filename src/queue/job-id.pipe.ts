@@ -1,10 +1,13 @@
 import { BadRequestException, PipeTransform } from '@nestjs/common';
 
-/** Job ids are Bull's numbers or ours (`tick:<line>:<n>`): refuse anything else before it reaches Redis. */
+/** Bull's numbers or ours (`tick:<line>:<n>`; line names hold letters, digits, spaces and hyphens, "124 SD"); also
+ * what the OpenAPI document says a job id is. */
+export const JOB_ID_PATTERN = /^[A-Za-z0-9_:. -]{1,200}$/;
+
+/** Refuses a job id of any other shape before it reaches Redis. */
 export class JobIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    // Line names hold letters, digits, spaces and hyphens ("124 SD", "M-A").
-    if (!/^[\w:. -]{1,200}$/.test(value)) {
+    if (!JOB_ID_PATTERN.test(value)) {
       throw new BadRequestException('job id must look like tick:<line>:<n> (such as tick:103:12) or a number');
     }
     return value;

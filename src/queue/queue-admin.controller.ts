@@ -1,17 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../admin/admin-token.guard';
-import { ErrorResponse } from '../http/error.response';
+import { ApiAdminErrors, ApiErrors, ApiJsonBodyErrors, ApiThrottled } from '../http/api-errors';
 import { parseDuration } from '../shared/duration';
 import {
   CleanQueueDto,
@@ -23,34 +13,55 @@ import {
 } from './dto/queue-admin.dto';
 import { QueueAdminErrorsFilter } from './queue-admin.filter';
 import { JobView, QueueAdminService, QueueOverview } from './queue-admin.service';
-import { JobIdPipe } from './job-id.pipe';
+import { JOB_ID_PATTERN, JobIdPipe } from './job-id.pipe';
+
+const JOB_ID = 'tick:5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10:12';
+const ApiJobIdParam = () =>
+  ApiParam({
+    name: 'id',
+    description: 'a job id: ours, `tick:<tracking id>:<n>`, or a number Bull gave',
+    schema: { type: 'string', pattern: JOB_ID_PATTERN.source, maxLength: 200, example: JOB_ID },
+  });
+const BAD_JOB_ID = 'job id must look like tick:<tracking id>:<n> or a number';
+const NO_JOB = {
+  description: 'no job has this id',
+  message: `No job with id ${JOB_ID} (it may have finished and been trimmed; see GET /api/queue/jobs)`,
+};
 
 /** The queue for operators (SPEC §4.1): reading is open, changing needs the admin token. */
 @ApiTags('queue')
 @Controller('api/queue')
 @UseFilters(QueueAdminErrorsFilter)
-@ApiBadRequestResponse({ type: ErrorResponse })
+@ApiThrottled()
 export class QueueAdminController {
   constructor(private readonly admin: QueueAdminService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Job counts by state, whether the queue is paused, and the live workers' })
+  @ApiOperation({
+    summary: 'Job counts by state, whether the queue is paused, and the live workers',
+    description: 'Workers count as live while their heartbeat in Redis is fresh (the last 15 s).',
+  })
   @ApiOkResponse({ type: QueueOverviewResponse })
   overview(): Promise<QueueOverview> {
     return this.admin.overview();
   }
 
   @Get('jobs')
-  @ApiOperation({ summary: 'Jobs in one state (default failed), with data, attempts, failure reason and times' })
+  @ApiOperation({
+    summary: 'Jobs in one state (default failed), with data, attempts, failure reason and times',
+    description: 'Newest first, at most `limit`.',
+  })
   @ApiOkResponse({ type: [JobResponse] })
+  @ApiErrors({ 400: 'state must be one of waiting, active, delayed, completed, failed, paused' })
   jobs(@Query() query: ListJobsQuery): Promise<JobView[]> {
     return this.admin.jobs(query.state ?? 'failed', query.limit ?? 20);
   }
 
   @Get('jobs/:id')
-  @ApiOperation({ summary: 'One job' })
+  @ApiOperation({ summary: 'One job', description: 'Its data, state, attempts, failure reason and times.' })
+  @ApiJobIdParam()
   @ApiOkResponse({ type: JobResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors({ 400: BAD_JOB_ID, 404: NO_JOB })
   job(@Param('id', JobIdPipe) id: string): Promise<JobView> {
     return this.admin.job(id);
   }
@@ -59,12 +70,22 @@ export class QueueAdminController {
   @HttpCode(200)
   @UseGuards(AdminTokenGuard)
   @ApiBearerAuth('admin')
-  @ApiOperation({ summary: 'Run a failed job again (admin)' })
+  @ApiOperation({
+    summary: 'Run a failed job again (admin)',
+    description: 'Only a failed job can be retried; it goes back to waiting with its attempts reset.',
+  })
+  @ApiJobIdParam()
   @ApiOkResponse({ type: JobResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'the job is not failed' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'ADMIN_TOKEN is not set: admin routes are off' })
+  @ApiErrors({
+    400: BAD_JOB_ID,
+    404: NO_JOB,
+    409: {
+      description: 'the job is not failed',
+      message: `Job ${JOB_ID} is delayed; only failed jobs can be retried`,
+    },
+  })
+  @ApiAdminErrors()
+  @ApiJsonBodyErrors()
   retry(@Param('id', JobIdPipe) id: string): Promise<JobView> {
     return this.admin.retry(id);
   }
@@ -73,13 +94,18 @@ export class QueueAdminController {
   @UseGuards(AdminTokenGuard)
   @ApiBearerAuth('admin')
   @ApiOperation({
-    summary: 'Remove a job that is not running (admin); a removed pending tick of an active tracking comes back',
+    summary: 'Remove a job that is not running (admin)',
+    description: 'A removed pending tick of an active tracking comes back: the reconciler re-creates the chain.',
   })
+  @ApiJobIdParam()
   @ApiOkResponse({ type: JobResponse, description: 'the job as it was' })
-  @ApiNotFoundResponse({ type: ErrorResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'the job is running' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse })
+  @ApiErrors({
+    400: BAD_JOB_ID,
+    404: NO_JOB,
+    409: { description: 'the job is running', message: `Job ${JOB_ID} is running; it can be removed once it finishes` },
+  })
+  @ApiAdminErrors()
+  @ApiJsonBodyErrors()
   remove(@Param('id', JobIdPipe) id: string): Promise<JobView> {
     return this.admin.remove(id);
   }
@@ -88,10 +114,14 @@ export class QueueAdminController {
   @HttpCode(200)
   @UseGuards(AdminTokenGuard)
   @ApiBearerAuth('admin')
-  @ApiOperation({ summary: 'Remove completed or failed jobs older than a duration (admin)' })
+  @ApiOperation({
+    summary: 'Remove completed or failed jobs older than a duration (admin)',
+    description: 'Finished jobs only: pending ticks are the trackings’ chains (stop a tracking to end its chain).',
+  })
   @ApiOkResponse({ type: CleanResponse })
-  @ApiUnauthorizedResponse({ type: ErrorResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse })
+  @ApiErrors({ 400: 'olderThan must be a duration such as "1d", "12h", "30m" or "90s"' })
+  @ApiAdminErrors()
+  @ApiJsonBodyErrors()
   async clean(@Body() body: CleanQueueDto): Promise<CleanResponse> {
     const removed = await this.admin.clean(body.state, parseDuration(body.olderThan)!);
     return { state: body.state, olderThan: body.olderThan, removed };
@@ -101,10 +131,14 @@ export class QueueAdminController {
   @HttpCode(200)
   @UseGuards(AdminTokenGuard)
   @ApiBearerAuth('admin')
-  @ApiOperation({ summary: 'Pause the queue for every worker (admin); running ticks finish, no new one starts' })
+  @ApiOperation({
+    summary: 'Pause the queue for every worker (admin)',
+    description: 'Running ticks finish; no new one starts until resume. Trackings stay active meanwhile.',
+  })
   @ApiOkResponse({ type: PausedResponse })
-  @ApiUnauthorizedResponse({ type: ErrorResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse })
+  @ApiErrors({ 400: true })
+  @ApiAdminErrors()
+  @ApiJsonBodyErrors()
   async pause(): Promise<PausedResponse> {
     return { paused: await this.admin.pause() };
   }
@@ -113,10 +147,11 @@ export class QueueAdminController {
   @HttpCode(200)
   @UseGuards(AdminTokenGuard)
   @ApiBearerAuth('admin')
-  @ApiOperation({ summary: 'Resume a paused queue (admin)' })
+  @ApiOperation({ summary: 'Resume a paused queue (admin)', description: 'Workers take ticks again at once.' })
   @ApiOkResponse({ type: PausedResponse })
-  @ApiUnauthorizedResponse({ type: ErrorResponse })
-  @ApiForbiddenResponse({ type: ErrorResponse })
+  @ApiErrors({ 400: true })
+  @ApiAdminErrors()
+  @ApiJsonBodyErrors()
   async resume(): Promise<PausedResponse> {
     return { paused: await this.admin.resume() };
   }

@@ -13,20 +13,10 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { ErrorResponse } from '../http/error.response';
+import { ApiErrors, ApiJsonBodyErrors, ApiThrottled } from '../http/api-errors';
+import { ApiTrackingIdParam } from '../http/id.pipe';
 import { BusesQuery, ListTrackingsQuery } from './dto/list-trackings.query';
 import { StartTrackingDto } from './dto/start-tracking.dto';
 import { StartTrackingResponse, TrackingBusesResponse, TrackingResponse } from './dto/tracking.response';
@@ -35,11 +25,19 @@ import { toTrackingBusesResponse, toTrackingResponse } from './tracking.mapper';
 import { TrackingService } from './tracking.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
+const BAD_ID = { description: 'the id is not a UUID', message: 'Validation failed (uuid v4 is expected)' };
+const NO_TRACKING = {
+  description: 'no tracking has this id',
+  message: 'No tracking with id 5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10',
+};
+const LOCATION = {
+  Location: { description: 'the tracking’s address, /api/trackings/{id}', schema: { type: 'string' } },
+};
 
 @ApiTags('trackings')
 @Controller('api/trackings')
 @UseFilters(TrackingErrorsFilter)
-@ApiBadRequestResponse({ type: ErrorResponse })
+@ApiThrottled()
 export class TrackingController {
   constructor(private readonly trackings: TrackingService) {}
 
@@ -48,23 +46,80 @@ export class TrackingController {
   @ApiOperation({
     summary: 'Start tracking lines at a stop: the rider’s own tracking',
     description:
-      'Every start creates a tracking of its own (its id is the rider’s to keep: it reads and stops it). Its lines ' +
-      'are polled with every other tracking of the same lines. Send an `Idempotency-Key` header to make retries ' +
-      'safe: a retry with the same key gets the first answer again (header `Idempotent-Replayed: true`), even when ' +
-      'the retries race.',
+      'Every start creates a tracking of its own (its id is the rider’s to keep: it reads and stops it); its lines ' +
+      'are polled with every other tracking of the same lines. Lines are trimmed, upper-cased, de-duplicated and ' +
+      'sorted; so are variant ids. The answer comes at once, and a worker fills in the buses within seconds ' +
+      '(`warning` says so when no worker is alive, or when Redis did not answer). Send an `Idempotency-Key` header ' +
+      'to make retries safe: a retry with the same key gets the first answer again (header ' +
+      '`Idempotent-Replayed: true`), even when the retries race. Follow it with `GET /api/trackings/{id}/buses` ' +
+      'or the live stream `/events`.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'any unique token of yours (1–200 printable characters, such as a UUID)',
+    description: 'any unique token of yours (1–200 printable characters without spaces, such as a UUID)',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$', maxLength: 200 },
   })
-  @ApiAcceptedResponse({ type: StartTrackingResponse, description: 'created (or the first answer to this key)' })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'the Idempotency-Key was used for a different request' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'unknown stop' })
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponse,
-    description: 'MAX_ACTIVE_TRACKINGS reached, or MAX_ACTIVE_TRACKINGS_PER_CLIENT for this client',
+  @ApiAcceptedResponse({
+    type: StartTrackingResponse,
+    description: 'created (or, for a retried Idempotency-Key, the first answer again)',
+    headers: {
+      ...LOCATION,
+      'Idempotent-Replayed': { description: '`true` when this is the first answer again', schema: { type: 'string' } },
+    },
   })
+  @ApiErrors({
+    400: {
+      examples: {
+        invalid: { summary: 'a rule of the body is broken', message: 'lines must name at least one line' },
+        unknownLine: {
+          summary: 'a line that is not in the catalogue',
+          message: 'Unknown line(s): 999; see GET /api/lines or GET /api/stops/3227 for the lines at this stop',
+        },
+        foreignVariant: {
+          summary: 'a variant of another line',
+          message: 'Variant(s) 7962 do not belong to line(s) 103, 109',
+        },
+        unknownField: {
+          summary: 'a field the body does not take',
+          message: 'unknown field "line": remove it (accepted fields are documented at /docs)',
+        },
+        malformed: { summary: 'the body is not JSON', message: 'Malformed request body: send valid JSON' },
+        idempotencyKey: {
+          summary: 'an Idempotency-Key that is not a printable token',
+          message: 'Idempotency-Key must be 1 to 200 printable characters without spaces, such as a UUID',
+        },
+      },
+    },
+    409: {
+      description: 'the Idempotency-Key was already used for a different request',
+      message:
+        'This Idempotency-Key was already used for a different request (another stop, lines or variants); use a new key',
+    },
+    404: {
+      description: 'the stop is not in the catalogue',
+      message: 'Stop 999999 is not in the catalogue; find stops with GET /api/stops?q=<street or id>',
+    },
+    429: {
+      description: 'the rate limit of your address, MAX_ACTIVE_TRACKINGS or MAX_ACTIVE_TRACKINGS_PER_CLIENT reached',
+      examples: {
+        throttled: {
+          summary: 'too many requests from your address',
+          message: 'Too many requests from your address; at most 600 per 60 s on one route. Try again shortly',
+        },
+        cap: {
+          summary: 'the service runs its maximum of trackings',
+          message: 'The service is running its maximum of 100000 trackings at once; try again later',
+        },
+        clientCap: {
+          summary: 'this client has its maximum of active trackings',
+          message:
+            'You have 20 active trackings, the most one client may have; stop one (POST /api/trackings/{id}/stop) or let one end',
+        },
+      },
+    },
+  })
+  @ApiJsonBodyErrors()
   async start(
     @Body() dto: StartTrackingDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -83,35 +138,74 @@ export class TrackingController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List trackings, newest first' })
+  @ApiOperation({
+    summary: 'List trackings, newest first',
+    description: 'All trackings, or those of one status; at most `limit`.',
+  })
   @ApiOkResponse({ type: [TrackingResponse] })
+  @ApiErrors({ 400: 'status must be one of active, stopped, expired, failed' })
   async list(@Query() query: ListTrackingsQuery): Promise<TrackingResponse[]> {
     return (await this.trackings.list(query.status, query.limit)).map((t) => toTrackingResponse(t.tracking, t.figures));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One tracking: status, lines, runs, failures, why it ended' })
+  @ApiOperation({
+    summary: 'One tracking: status, lines, runs, failures, why it ended',
+    description:
+      'Its status and what its lines’ polling did for it: ticks run, last success, consecutive failures, and ' +
+      'whether the city’s data reaches it (`upstream`).',
+  })
+  @ApiTrackingIdParam()
   @ApiOkResponse({ type: TrackingResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors({ 400: BAD_ID, 404: NO_TRACKING })
   async get(@Param('id', uuid) id: string): Promise<TrackingResponse> {
     const { tracking, figures } = await this.trackings.summary(id);
     return toTrackingResponse(tracking, figures);
   }
 
   @Get(':id/buses')
-  @ApiOperation({ summary: 'The dashboard: buses coming to the stop, nearest first' })
+  @ApiOperation({
+    summary: 'The dashboard: buses coming to the stop, nearest first',
+    description:
+      'Buses of the tracked lines seen in the last 5 minutes that have not passed the stop, nearest first, ' +
+      'with distance, speed and ETA. `includePassed=true` adds the ones that passed and those whose variant ' +
+      'does not serve the stop.',
+  })
+  @ApiTrackingIdParam()
   @ApiOkResponse({ type: TrackingBusesResponse })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'the live data cannot be read right now (Redis)' })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors({
+    400: {
+      examples: {
+        badId: { summary: BAD_ID.description, message: BAD_ID.message },
+        includePassed: {
+          summary: 'includePassed is not true or false',
+          message: 'includePassed must be true or false',
+        },
+      },
+    },
+    404: NO_TRACKING,
+    503: {
+      description: 'the live data (the lines’ state, in Redis) cannot be read right now',
+      message:
+        'Live bus data is unavailable for a moment (the shared store does not answer); try again in a few seconds',
+    },
+  })
   async buses(@Param('id', uuid) id: string, @Query() query: BusesQuery): Promise<TrackingBusesResponse> {
     return toTrackingBusesResponse(await this.trackings.buses(id, query.includePassed === 'true'));
   }
 
   @Post(':id/stop')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stop a tracking (only this one: other riders’ trackings of the same lines go on)' })
+  @ApiOperation({
+    summary: 'Stop a tracking (only this one: other riders’ trackings of the same lines go on)',
+    description:
+      'Stopping an ended tracking changes nothing and answers it as it is. The polling of its lines ends at their ' +
+      'next tick when no other tracking follows them.',
+  })
+  @ApiTrackingIdParam()
   @ApiOkResponse({ type: TrackingResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiErrors({ 400: BAD_ID, 404: NO_TRACKING })
+  @ApiJsonBodyErrors()
   async stop(@Param('id', uuid) id: string): Promise<TrackingResponse> {
     const { tracking, figures } = await this.trackings.stop(id);
     return toTrackingResponse(tracking, figures);
@@ -122,9 +216,7 @@ export class TrackingController {
 function checkedIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new BadRequestException(
-      'Idempotency-Key must be 1 to 200 printable characters without spaces, such as a UUID',
-    );
+    throw new BadRequestException('Idempotency-Key must be 1 to 200 printable characters without spaces, such as a UUID');
   }
   return key;
 }

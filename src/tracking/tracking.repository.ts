@@ -91,7 +91,15 @@ export class TrackingRepository {
     return this.writes.run(() =>
       this.dataSource.transaction(async (manager) => {
         await this.checkCaps(manager, tracking.clientKey, caps);
-        const row = manager.create(Tracking, { ...tracking, status: 'active' as const, runs: 0 });
+        const row = manager.create(Tracking, {
+          ...tracking,
+          status: 'active' as const,
+          endedAt: null,
+          stopReason: null,
+          runs: 0,
+          lastRunAt: null,
+          lastSuccessAt: null,
+        });
         try {
           await manager.insert(Tracking, row);
         } catch (error) {

@@ -1,25 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class StopResponse {
-  @ApiProperty({ example: 1478 }) id: number;
-  @ApiProperty({ nullable: true, type: String, example: 'AV 18 DE JULIO' }) street1: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'RIO NEGRO' }) street2: string | null;
-  @ApiProperty() latitude: number;
-  @ApiProperty() longitude: number;
-  @ApiPropertyOptional({ description: 'distance from `near`, metres (proximity search only)' }) distanceMeters?: number;
+  @ApiProperty({ type: 'integer', example: 3227 }) id: number;
+  @ApiProperty({ nullable: true, type: String, example: 'AV 8 DE OCTUBRE' }) street1: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'BV JOSE BATLLE Y ORDOÑEZ' }) street2: string | null;
+  @ApiProperty({ example: -34.8790688 }) latitude: number;
+  @ApiProperty({ example: -56.14764013 }) longitude: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'distance from `near`, metres (proximity search only)' })
+  distanceMeters?: number;
 }
 
 export class VariantResponse {
-  @ApiProperty({ example: 7962 }) id: number;
-  @ApiProperty() origin: string;
-  @ApiProperty() destination: string;
-  @ApiProperty() subline: string;
+  @ApiProperty({ type: 'integer', example: 8128 }) id: number;
+  @ApiProperty({ example: 'CNO MALDONADO KM 21' }) origin: string;
+  @ApiProperty({ example: 'PLAZA ESPAÑA (POR BARRIO EL MONARCA)' }) destination: string;
+  @ApiProperty({ example: 'PLAZA ESPANA - BARRIO EL MONARCA' }) subline: string;
   @ApiProperty() special: boolean;
   @ApiProperty({ description: 'its stop sequence is known (these variants are simulated)' }) routeKnown: boolean;
 }
 
 export class LineResponse {
-  @ApiProperty({ example: '147' }) line: string;
+  @ApiProperty({ example: '103' }) line: string;
   @ApiProperty({ description: 'at least one variant has a known stop sequence' }) routeKnown: boolean;
   @ApiProperty({ type: [VariantResponse] }) variants: VariantResponse[];
 }

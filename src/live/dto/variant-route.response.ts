@@ -2,11 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import { StopResponse } from '../../buses/dto/catalog.response';
 
 export class RouteStopResponse extends StopResponse {
-  @ApiProperty({ description: '0-based order along the route', example: 0 }) position: number;
+  @ApiProperty({ type: 'integer', description: '0-based order along the route', example: 0 }) position: number;
 }
 
 export class VariantRouteResponse {
-  @ApiProperty({ example: 8205 }) variantId: number;
+  @ApiProperty({ type: 'integer', example: 8205 }) variantId: number;
   @ApiProperty({ example: '103' }) line: string;
   @ApiProperty({ example: 'CASABO' }) origin: string;
   @ApiProperty({ example: 'PLAZA ESPAÑA' }) destination: string;

@@ -1,9 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, Validate, ValidatorConstraint } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, Validate, ValidatorConstraint } from 'class-validator';
 import type { ValidatorConstraintInterface } from 'class-validator';
 import { parseDuration } from '../../shared/duration';
 import { CLEANABLE_STATES, CleanableState, JOB_STATES, JobState } from '../queue-admin.service';
+
+/** What parseDuration reads (any case, spaces around), as a pattern for the OpenAPI document. */
+export const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?([mM][sS]|[sSmMhHdDwW]))+)\\s*$';
 
 @ValidatorConstraint({ name: 'duration' })
 class IsDuration implements ValidatorConstraintInterface {
@@ -17,12 +20,18 @@ class IsDuration implements ValidatorConstraintInterface {
 }
 
 export class ListJobsQuery {
-  @ApiPropertyOptional({ enum: JOB_STATES, default: 'failed' })
+  @ApiPropertyOptional({ enum: JOB_STATES, default: 'failed', description: 'jobs in this state' })
   @IsOptional()
   @IsIn(JOB_STATES, { message: `state must be one of ${JOB_STATES.join(', ')}` })
   state?: JobState;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 20 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'at most this many jobs',
+    minimum: 1,
+    maximum: 500,
+    default: 20,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number from 1 to 500' })
@@ -38,28 +47,40 @@ export class CleanQueueDto {
   })
   state: CleanableState;
 
-  @ApiProperty({ example: '1d', description: 'remove jobs that finished longer ago than this ("1d", "12h", "0s")' })
+  @ApiProperty({
+    example: '1d',
+    description:
+      'remove jobs that finished longer ago than this: an amount and a unit (ms, s, m, h, d, w), such as "1d", ' +
+      '"12h", "1h30m" or "0s"; a bare number is seconds',
+    pattern: DURATION_PATTERN,
+    maxLength: 100,
+  })
   @IsString()
+  @MaxLength(100, { message: 'olderThan must be a duration such as "1d", "12h", "30m" or "90s"' })
   @Validate(IsDuration)
   olderThan: string;
 }
 
+const integer = { type: 'integer' } as const;
+const dateTime = { type: String, format: 'date-time' } as const;
+const nullableDateTime = { ...dateTime, nullable: true } as const;
+
 export class WorkerResponse {
   @ApiProperty() id: string;
   @ApiProperty() host: string;
-  @ApiProperty() pid: number;
-  @ApiProperty() startedAt: string;
-  @ApiProperty() concurrency: number;
-  @ApiProperty() lastBeatAt: string;
+  @ApiProperty(integer) pid: number;
+  @ApiProperty(dateTime) startedAt: string;
+  @ApiProperty({ ...integer, description: 'ticks it takes at once (WORKER_CONCURRENCY)' }) concurrency: number;
+  @ApiProperty(dateTime) lastBeatAt: string;
 }
 
 export class JobCountsResponse {
-  @ApiProperty() waiting: number;
-  @ApiProperty() active: number;
-  @ApiProperty() delayed: number;
-  @ApiProperty() completed: number;
-  @ApiProperty() failed: number;
-  @ApiProperty() paused: number;
+  @ApiProperty(integer) waiting: number;
+  @ApiProperty(integer) active: number;
+  @ApiProperty(integer) delayed: number;
+  @ApiProperty(integer) completed: number;
+  @ApiProperty(integer) failed: number;
+  @ApiProperty(integer) paused: number;
 }
 
 export class QueueOverviewResponse {
@@ -75,20 +96,20 @@ export class JobResponse {
   @ApiProperty({ enum: [...JOB_STATES, 'stuck', 'unknown'] }) state: string;
   @ApiProperty({ example: { line: '103', seq: 12, scheduledAt: '2026-11-29T16:18:00.000Z' } })
   data: unknown;
-  @ApiProperty() attemptsMade: number;
-  @ApiProperty() attempts: number;
+  @ApiProperty(integer) attemptsMade: number;
+  @ApiProperty(integer) attempts: number;
   @ApiProperty({ nullable: true, type: String }) failedReason: string | null;
   @ApiProperty({ nullable: true, description: 'what the job returned (a tick: its outcome)' }) returnValue: unknown;
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ nullable: true, type: String }) dueAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) processedAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
+  @ApiProperty(dateTime) createdAt: string;
+  @ApiProperty(nullableDateTime) dueAt: string | null;
+  @ApiProperty(nullableDateTime) processedAt: string | null;
+  @ApiProperty(nullableDateTime) finishedAt: string | null;
 }
 
 export class CleanResponse {
   @ApiProperty({ enum: CLEANABLE_STATES }) state: string;
   @ApiProperty() olderThan: string;
-  @ApiProperty() removed: number;
+  @ApiProperty(integer) removed: number;
 }
 
 export class PausedResponse {

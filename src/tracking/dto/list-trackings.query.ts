@@ -4,12 +4,18 @@ import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { TRACKING_STATUSES, TrackingStatus } from '../entities/tracking.entity';
 
 export class ListTrackingsQuery {
-  @ApiPropertyOptional({ enum: TRACKING_STATUSES })
+  @ApiPropertyOptional({ enum: TRACKING_STATUSES, description: 'only trackings with this status' })
   @IsOptional()
   @IsIn(TRACKING_STATUSES, { message: `status must be one of ${TRACKING_STATUSES.join(', ')}` })
   status?: TrackingStatus;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'at most this many trackings',
+    minimum: 1,
+    maximum: 500,
+    default: 100,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -21,7 +27,8 @@ export class ListTrackingsQuery {
 export class BusesQuery {
   @ApiPropertyOptional({
     description: 'also list buses that already passed the stop, and buses whose variant does not serve it',
-    default: false,
+    enum: ['true', 'false'],
+    default: 'false',
   })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'includePassed must be true or false' })

@@ -12,32 +12,45 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { MAX_ID } from '../../http/id.pipe';
 
 export const MAX_LINES = 10;
 export const MAX_VARIANTS = 50;
+const LINE_MAX_LENGTH = 20;
+const LINE_PATTERN = /^\s*[A-Za-z0-9][A-Za-z0-9 -]*\s*$/;
 
 export class StartTrackingDto {
-  @ApiProperty({ description: 'STM bus stop id (the number on the stop sign)', example: 1478 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'STM bus stop id (the number on the stop sign)',
+    minimum: 1,
+    maximum: MAX_ID,
+    example: 3227,
+  })
   // "1478" is accepted as 1478; anything else that is not an integer (true, "0x10") is rejected.
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value,
   )
   @IsInt({ message: 'stopId must be an integer stop id, such as 1478' })
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(MAX_ID)
   stopId: number;
 
   @ApiProperty({
     description: `Line names, 1 to ${MAX_LINES}; trimmed, upper-cased, de-duplicated and sorted`,
-    example: ['147', '148'],
-    type: [String],
+    example: ['103', '109'],
+    type: 'string',
+    isArray: true,
+    minItems: 1,
+    maxItems: MAX_LINES,
+    items: { type: 'string', maxLength: LINE_MAX_LENGTH, pattern: LINE_PATTERN.source },
   })
   @IsArray({ message: 'lines must be a list of line names, such as ["147", "148"]' })
   @ArrayMinSize(1, { message: 'lines must name at least one line' })
   @ArrayMaxSize(MAX_LINES, { message: `lines may name at most ${MAX_LINES} lines` })
   @IsString({ each: true, message: 'each line must be a string, such as "147" or "D10"' })
-  @MaxLength(20, { each: true, message: 'a line name is at most 20 characters' })
-  @Matches(/^\s*[A-Za-z0-9][A-Za-z0-9 -]*\s*$/, {
+  @MaxLength(LINE_MAX_LENGTH, { each: true, message: `a line name is at most ${LINE_MAX_LENGTH} characters` })
+  @Matches(LINE_PATTERN, {
     each: true,
     message: 'line names hold letters, digits, spaces and hyphens only (such as "103", "D10", "M-A")',
   })
@@ -45,14 +58,18 @@ export class StartTrackingDto {
 
   @ApiPropertyOptional({
     description: `Line variant ids to keep (at most ${MAX_VARIANTS}); all variants of the lines when absent`,
-    example: [7962],
-    type: [Number],
+    example: [8128],
+    type: 'integer',
+    isArray: true,
+    maxItems: MAX_VARIANTS,
+    items: { type: 'integer', minimum: 1, maximum: MAX_ID },
   })
   @IsOptional()
   @IsArray({ message: 'variantIds must be a list of integer variant ids' })
   @ArrayMaxSize(MAX_VARIANTS, { message: `variantIds may hold at most ${MAX_VARIANTS} ids` })
   @IsInt({ each: true, message: 'each variant id must be an integer' })
   @Min(1, { each: true, message: 'variant ids are positive integers' })
+  @Max(MAX_ID, { each: true, message: `variant ids are at most ${MAX_ID}` })
   variantIds?: number[];
 }
 

@@ -3,6 +3,10 @@ import { BUS_STATUSES, BusStatus } from '../../buses/domain/bus-status';
 import { UPSTREAM_STATES, UpstreamStateName } from '../../buses/upstream-state';
 import { TRACKING_STATUSES, TrackingStatus } from '../entities/tracking.entity';
 
+/** An instant as the API writes it: ISO 8601 in UTC. */
+const dateTime = (description?: string) => ({ type: String, format: 'date-time', description });
+const nullableDateTime = (description?: string) => ({ ...dateTime(description), nullable: true });
+
 export class UpstreamResponse {
   @ApiProperty({
     enum: UPSTREAM_STATES,
@@ -12,29 +16,31 @@ export class UpstreamResponse {
       'throughout, showing its last known buses as stale.',
   })
   state: UpstreamStateName;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'since when (null while ok)' })
-  since: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'when the next attempt is due' })
-  nextAttemptAt: string | null;
+  @ApiProperty(nullableDateTime('since when (null while ok)')) since: string | null;
+  @ApiProperty(nullableDateTime('when the next attempt is due')) nextAttemptAt: string | null;
 }
 
 export class TrackingResponse {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 1478 }) stopId: number;
-  @ApiProperty({ type: [String], example: ['147', '148'] }) lines: string[];
-  @ApiProperty({ type: [Number], example: [] }) variantIds: number[];
+  @ApiProperty({ format: 'uuid', example: '5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10' }) id: string;
+  @ApiProperty({ type: 'integer', example: 3227 }) stopId: number;
+  @ApiProperty({ type: [String], example: ['103', '109'] }) lines: string[];
+  @ApiProperty({ type: 'integer', isArray: true, example: [] }) variantIds: number[];
   @ApiProperty({ enum: TRACKING_STATUSES }) status: TrackingStatus;
-  @ApiProperty() startedAt: string;
-  @ApiProperty({ nullable: true, type: String }) endedAt: string | null;
+  @ApiProperty(dateTime()) startedAt: string;
+  @ApiProperty(nullableDateTime()) endedAt: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'why it ended (stopped, expired, failed)' })
   stopReason: string | null;
-  @ApiProperty({ nullable: true, type: String }) lastRunAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) lastSuccessAt: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'when the next tick is due (active only)' })
-  nextTickAt: string | null;
-  @ApiProperty({ description: 'polls of its lines since it started (the most of any one line)' }) runs: number;
-  @ApiProperty({ description: 'buses of the tracked lines in the last successful poll' }) busesSeen: number;
-  @ApiProperty({ description: 'failed polls in a row of its most failing line (an outage never fails a tracking)' })
+  @ApiProperty(nullableDateTime()) lastRunAt: string | null;
+  @ApiProperty(nullableDateTime()) lastSuccessAt: string | null;
+  @ApiProperty(nullableDateTime('when the next tick of its lines is due (active only)')) nextTickAt: string | null;
+  @ApiProperty({ type: 'integer', description: 'polls of its lines since it started (the most of any one line)' })
+  runs: number;
+  @ApiProperty({ type: 'integer', description: 'buses of the tracked lines in the last successful poll' })
+  busesSeen: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'failed polls in a row of its most failing line (an outage never fails a tracking)',
+  })
   consecutiveFailures: number;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
   @ApiProperty({
@@ -55,12 +61,13 @@ export class StartTrackingResponse extends TrackingResponse {
 }
 
 export class BusResponse {
-  @ApiProperty() busId: number;
+  @ApiProperty({ type: 'integer', example: 671 }) busId: number;
   @ApiProperty({ example: 'CUTCSA' }) company: string;
-  @ApiProperty({ example: '147' }) line: string;
-  @ApiProperty() variantId: number;
-  @ApiProperty() destination: string;
+  @ApiProperty({ example: '109' }) line: string;
+  @ApiProperty({ type: 'integer', example: 469 }) variantId: number;
+  @ApiProperty({ example: 'PLAZA INDEPENDENCIA' }) destination: string;
   @ApiProperty({
+    type: 'integer',
     description:
       "metres to the stop along the route where the variant's stop sequence is known, else the straight line times 1.3",
   })
@@ -73,28 +80,36 @@ export class BusResponse {
   speedKmh: number | null;
   @ApiProperty({
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'seconds until the bus reaches the stop, counted from its last fix; null when stale or unknown',
   })
   etaSeconds: number | null;
-  @ApiProperty({ nullable: true, type: Number }) etaMinutes: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) etaMinutes: number | null;
   @ApiProperty({ enum: BUS_STATUSES }) status: BusStatus;
   @ApiProperty() passed: boolean;
-  @ApiProperty({ type: [Number], description: '[longitude, latitude] of the last fix' }) location: [number, number];
-  @ApiProperty({ description: 'when our poll last saw the bus' }) lastSeenAt: string;
-  @ApiProperty({ description: "the API's timestamp of the last fix" }) lastFixAt: string;
-  @ApiProperty({ description: 'age of the last fix, seconds' }) dataAgeSeconds: number;
+  @ApiProperty({
+    type: Number,
+    isArray: true,
+    minItems: 2,
+    maxItems: 2,
+    description: '[longitude, latitude] of the last fix',
+    example: [-56.1476, -34.8791],
+  })
+  location: [number, number];
+  @ApiProperty(dateTime('when our poll last saw the bus')) lastSeenAt: string;
+  @ApiProperty(dateTime("the API's timestamp of the last fix")) lastFixAt: string;
+  @ApiProperty({ type: 'integer', description: 'age of the last fix, seconds' }) dataAgeSeconds: number;
   @ApiProperty({ description: 'true when the last fix is older than 90 s' }) stale: boolean;
-  @ApiProperty({ description: "positions known for this bus (its line's last polls, at most 30)" })
+  @ApiProperty({ type: 'integer', description: "positions known for this bus (its line's last polls, at most 30)" })
   positionsCount: number;
 }
 
 export class TrackingBusesResponse {
   @ApiProperty({ format: 'uuid' }) trackingId: string;
   @ApiProperty({ enum: TRACKING_STATUSES }) status: TrackingStatus;
-  @ApiProperty() stopId: number;
-  @ApiProperty({ nullable: true, type: String }) lastSuccessAt: string | null;
-  @ApiProperty() generatedAt: string;
+  @ApiProperty({ type: 'integer', example: 3227 }) stopId: number;
+  @ApiProperty(nullableDateTime()) lastSuccessAt: string | null;
+  @ApiProperty(dateTime('when this answer was computed')) generatedAt: string;
   @ApiProperty({ type: UpstreamResponse, nullable: true, description: 'null once the tracking has ended' })
   upstream: UpstreamResponse | null;
   @ApiProperty({ type: [BusResponse], description: 'nearest first' }) buses: BusResponse[];
