@@ -1,7 +1,7 @@
-import { BusStop } from '../src/buses/entities/bus-stop.entity';
-import { LineVariant } from '../src/buses/entities/line-variant.entity';
-import { VariantStop } from '../src/buses/entities/variant-stop.entity';
-import { CatalogSeeder } from '../src/buses/catalog-seeder';
+import { BusStop } from '../src/catalog/entities/bus-stop.entity';
+import { LineVariant } from '../src/catalog/entities/line-variant.entity';
+import { VariantStop } from '../src/catalog/entities/variant-stop.entity';
+import { CatalogSeeder } from '../src/catalog/catalog-seeder';
 import { startSystem, TestSystem } from './support/system';
 
 /** The HTTP contract: catalogue, validation and error answers. No worker is needed for these. */

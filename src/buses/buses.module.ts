@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { BusStateStore } from './bus-state.store';
 import { BusesService } from './buses.service';
-import { CatalogModule } from './catalog.module';
+import { CatalogModule } from '../catalog/catalog.module';
 import { FinishedDetailJanitor } from './finished-detail-janitor';
 import { LineSnapshots } from './line-snapshots';
 import { LineTracks } from './line-tracks';
@@ -12,7 +12,6 @@ import { BusTracking } from './entities/bus-tracking.entity';
 import { StmRateLimiter } from './stm/stm-rate-limiter';
 import { StmTokenProvider } from './stm/stm-token.provider';
 import { StmClient } from './stm/stm.client';
-import { VariantPaths } from './variant-paths';
 
 /** The tracker: STM client, bus state and the tick itself. */
 @Module({
@@ -26,7 +25,6 @@ import { VariantPaths } from './variant-paths';
     StmClient,
     StmTokenProvider,
     StmRateLimiter,
-    VariantPaths,
   ],
   exports: [BusesService, StmClient, CatalogModule, FinishedDetailJanitor],
 })

@@ -8,14 +8,14 @@ import { Clock } from '../shared/clock';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { endTracking, EndStatus } from '../tracking/tracking-lifecycle';
 import { BusStateStore } from './bus-state.store';
-import { CatalogService } from './catalog.service';
+import { CatalogService } from '../catalog/catalog.service';
 import { BusState, BusTrack, estimateBus } from './domain/bus-update';
-import { BusStop } from './entities/bus-stop.entity';
+import { BusStop } from '../catalog/entities/bus-stop.entity';
 import { StmCredentialsError } from './stm/stm.errors';
 import { LineTracks } from './line-tracks';
 import { claimTicks } from './tick-claims';
 import { MicroBatcher } from '../shared/micro-batcher';
-import { VariantPaths } from './variant-paths';
+import { VariantPaths } from '../catalog/variant-paths';
 
 const STOP_CACHE_MS = 10 * 60_000;
 

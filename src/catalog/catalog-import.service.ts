@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { BusStop } from '../buses/entities/bus-stop.entity';
-import { LineVariant } from '../buses/entities/line-variant.entity';
-import { VariantStop } from '../buses/entities/variant-stop.entity';
+import { BusStop } from './entities/bus-stop.entity';
+import { LineVariant } from './entities/line-variant.entity';
+import { VariantStop } from './entities/variant-stop.entity';
 import { StmClient } from '../buses/stm/stm.client';
 import { foldText } from '../shared/text';
 import { CatalogDiff, diffById, normText, sameStop, sameVariant, StopRow, VariantRow } from './catalog-diff';

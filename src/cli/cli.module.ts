@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BusesModule } from '../buses/buses.module';
-import { CatalogModule } from '../buses/catalog.module';
+import { CatalogModule } from '../catalog/catalog.module';
 import { CatalogImportModule } from '../catalog/catalog-import.module';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CatalogModule } from '../buses/catalog.module';
+import { CatalogModule } from '../catalog/catalog.module';
 import { BusTracking } from '../buses/entities/bus-tracking.entity';
 import { LivePublisherModule } from '../live/live-publisher.module';
 import { QueueModule } from '../queue/queue.module';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, MoreThanOrEqual, Not, QueryFailedError } from 'typeorm';
-import { CatalogService } from '../buses/catalog.service';
+import { CatalogService } from '../catalog/catalog.service';
 import { BusTracking } from '../buses/entities/bus-tracking.entity';
 import { AppConfig } from '../config/app-config';
 import { LiveEventsPublisher } from '../live/live-events.publisher';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogService } from './catalog.service';
-import { buildVariantPath, VariantPath } from './domain/along-route';
+import { buildVariantPath, VariantPath } from '../buses/domain/along-route';
 
 /** Sequences change only with a catalogue import: a path is rebuilt at most this often. */
 const PATH_CACHE_MS = 10 * 60_000;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { StopResponse } from '../../buses/dto/catalog.response';
+import { StopResponse } from './catalog.response';
 
 export class RouteStopResponse extends StopResponse {
   @ApiProperty({ description: '0-based order along the route', example: 0 }) position: number;

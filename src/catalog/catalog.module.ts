@@ -6,12 +6,18 @@ import { CatalogService } from './catalog.service';
 import { BusStop } from './entities/bus-stop.entity';
 import { LineVariant } from './entities/line-variant.entity';
 import { VariantStop } from './entities/variant-stop.entity';
+import { VariantPaths } from './variant-paths';
+import { VariantRouteController } from './variant-route.controller';
+import { VariantRouteService } from './variant-route.service';
 
-/** Stops, lines and variants: loaded from the shipped data on first start, searched by riders. */
+/**
+ * Stops, lines, variants and their routes: loaded from the shipped data on first start, searched by
+ * riders, and the paths the tracker places buses on.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([BusStop, LineVariant, VariantStop])],
-  controllers: [CatalogController],
-  providers: [CatalogService, CatalogSeeder],
-  exports: [CatalogService, CatalogSeeder],
+  controllers: [CatalogController, VariantRouteController],
+  providers: [CatalogService, CatalogSeeder, VariantPaths, VariantRouteService],
+  exports: [CatalogService, CatalogSeeder, VariantPaths],
 })
 export class CatalogModule {}

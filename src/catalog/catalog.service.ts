@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, In, Repository } from 'typeorm';
 import { foldText } from '../shared/text';
-import { haversineMeters } from './domain/geo';
+import { haversineMeters } from '../buses/domain/geo';
 import { BusStop } from './entities/bus-stop.entity';
 import { LineVariant } from './entities/line-variant.entity';
 import { VariantStop } from './entities/variant-stop.entity';

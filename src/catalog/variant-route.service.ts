@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { CatalogService, SequenceStop } from '../buses/catalog.service';
-import { LineVariant } from '../buses/entities/line-variant.entity';
+import { CatalogService, SequenceStop } from './catalog.service';
+import { LineVariant } from './entities/line-variant.entity';
 
 export interface VariantRoute {
   variant: LineVariant;
