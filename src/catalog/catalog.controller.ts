@@ -1,6 +1,14 @@
-import { BadRequestException, Controller, Get, NotFoundException, Param, ParseIntPipe, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorResponse } from '../http/error.response';
+import { CatalogIdPipe, MAX_CATALOG_ID } from './catalog-id.pipe';
 import { CatalogService, LineSummary } from './catalog.service';
 import { LineResponse, StopDetailResponse, StopResponse } from './dto/catalog.response';
 import { StopSearchQuery } from './dto/stop-search.query';
@@ -8,19 +16,18 @@ import { StopSearchQuery } from './dto/stop-search.query';
 const toLineResponse = (l: LineSummary): LineResponse => ({
   line: l.line,
   routeKnown: l.routeKnown,
-  variants: l.variants.map(({ id, origin, destination, subline, special, routeKnown }) => ({
+  variants: l.variants.map(({ id, origin, destination, subline, special, routeKnown, routeSource }) => ({
     id,
     origin,
     destination,
     subline,
     special,
     routeKnown,
+    routeSource,
   })),
 });
 
-const stopIdPipe = new ParseIntPipe({
-  exceptionFactory: () => new BadRequestException('stopId must be an integer stop id, such as 3227'),
-});
+const stopIdPipe = new CatalogIdPipe('stopId', 'stop', 3227);
 
 @ApiTags('catalogue')
 @Controller('api')
@@ -42,7 +49,9 @@ export class CatalogController {
 
   @Get('stops/:stopId')
   @ApiOperation({ summary: 'One stop, with the lines and variants known to serve it' })
+  @ApiParam({ name: 'stopId', schema: { type: 'integer', minimum: 1, maximum: MAX_CATALOG_ID, example: 3227 } })
   @ApiOkResponse({ type: StopDetailResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'stopId is not an integer from 1 to 2³¹−1' })
   @ApiNotFoundResponse({ type: ErrorResponse })
   async getStop(@Param('stopId', stopIdPipe) stopId: number): Promise<StopDetailResponse> {
     const stop = await this.catalog.findStop(stopId);
@@ -51,7 +60,13 @@ export class CatalogController {
   }
 
   @Get('lines')
-  @ApiOperation({ summary: 'Every line with its variants' })
+  @ApiOperation({
+    summary: 'Every line with its variants',
+    description:
+      'Each variant says whether its route is known (`routeKnown`) and where it comes from (`routeSource`): ' +
+      'its own road geometry, its own geometry with the stops of its line and direction standing in, or a ' +
+      "sibling variant's geometry. Where it is not known, distances are straight lines.",
+  })
   @ApiOkResponse({ type: [LineResponse] })
   async listLines(): Promise<LineResponse[]> {
     return (await this.catalog.listLines()).map(toLineResponse);

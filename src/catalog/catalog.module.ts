@@ -5,7 +5,10 @@ import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 import { BusStop } from './entities/bus-stop.entity';
 import { LineVariant } from './entities/line-variant.entity';
+import { VariantSchedule } from './entities/variant-schedule.entity';
+import { VariantShape } from './entities/variant-shape.entity';
 import { VariantStop } from './entities/variant-stop.entity';
+import { NetworkReader } from './network.reader';
 import { VariantPaths } from './variant-paths';
 import { VariantRouteController } from './variant-route.controller';
 import { VariantRouteService } from './variant-route.service';
@@ -15,9 +18,9 @@ import { VariantRouteService } from './variant-route.service';
  * riders, and the paths the tracker places buses on.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([BusStop, LineVariant, VariantStop])],
+  imports: [TypeOrmModule.forFeature([BusStop, LineVariant, VariantStop, VariantShape, VariantSchedule])],
   controllers: [CatalogController, VariantRouteController],
-  providers: [CatalogService, CatalogSeeder, VariantPaths, VariantRouteService],
+  providers: [CatalogService, CatalogSeeder, NetworkReader, VariantPaths, VariantRouteService],
   exports: [CatalogService, CatalogSeeder, VariantPaths],
 })
 export class CatalogModule {}

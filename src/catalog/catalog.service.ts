@@ -3,9 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Between, In, Repository } from 'typeorm';
 import { foldText } from '../shared/text';
 import { haversineMeters } from '../buses/domain/geo';
+import { serviceDayWindows } from './domain/service-days';
+import type { RouteSource, VariantPath } from './domain/variant-path';
 import { BusStop } from './entities/bus-stop.entity';
 import { LineVariant } from './entities/line-variant.entity';
+import { DayType, VariantSchedule } from './entities/variant-schedule.entity';
 import { VariantStop } from './entities/variant-stop.entity';
+import { VariantPaths } from './variant-paths';
 
 export interface StopSearch {
   q?: string;
@@ -16,15 +20,23 @@ export interface StopSearch {
 
 export type StopHit = BusStop & { distanceMeters?: number };
 
-/** A stop of a variant's sequence, with its 0-based place in it. */
-export type SequenceStop = BusStop & { position: number };
-
 export interface LineSummary {
   line: string;
-  /** true when a stop sequence is known for at least one variant (these are the simulated lines). */
+  /** true when at least one variant has a known route. */
   routeKnown: boolean;
-  variants: (LineVariant & { routeKnown: boolean })[];
+  variants: (LineVariant & { routeKnown: boolean; routeSource: RouteSource | null })[];
 }
+
+/** A scheduled trip of a variant: when it leaves its first stop. */
+export interface ScheduledDeparture {
+  variantId: number;
+  departsAt: Date;
+  /** The timetable it comes from (the service day's type: the date it starts from may be the day before). */
+  dayType: DayType;
+}
+
+/** departures() answers for at most this span at once. */
+export const MAX_DEPARTURES_SPAN_MS = 48 * 3_600_000;
 
 const METERS_PER_DEGREE_LAT = 111_320;
 
@@ -35,6 +47,8 @@ export class CatalogService {
     @InjectRepository(BusStop) private readonly stops: Repository<BusStop>,
     @InjectRepository(LineVariant) private readonly variants: Repository<LineVariant>,
     @InjectRepository(VariantStop) private readonly variantStops: Repository<VariantStop>,
+    @InjectRepository(VariantSchedule) private readonly schedules: Repository<VariantSchedule>,
+    private readonly paths: VariantPaths,
   ) {}
 
   async searchStops({ q, near, radiusMeters, limit }: StopSearch): Promise<StopHit[]> {
@@ -75,48 +89,59 @@ export class CatalogService {
     return this.stops.findOneBy({ id: stopId });
   }
 
-  /** Variants whose known stop sequence includes the stop, grouped by line. */
+  /** Variants that serve the stop (on their route where it is known, else on their stop list), by line. */
   async linesServingStop(stopId: number): Promise<LineSummary[]> {
-    const rows = await this.variantStops.find({ where: { stopId }, select: { variantId: true } });
-    if (!rows.length) return [];
-    const variants = await this.variants.find({ where: { id: In([...new Set(rows.map((r) => r.variantId))]) } });
-    return groupByLine(variants, new Set(rows.map((r) => r.variantId)));
+    const [rows, paths] = await Promise.all([
+      this.variantStops.find({ where: { stopId }, select: { variantId: true } }),
+      this.paths.all(),
+    ]);
+    const ids = new Set(rows.map((r) => r.variantId));
+    for (const path of paths.values()) if (path.stopIds.includes(stopId)) ids.add(path.variantId);
+    if (!ids.size) return [];
+    return groupByLine(await this.variants.find({ where: { id: In([...ids]) } }), paths);
   }
 
   async listLines(): Promise<LineSummary[]> {
-    const [variants, known] = await Promise.all([
+    const [variants, paths] = await Promise.all([
       this.variants.find({ order: { line: 'ASC', id: 'ASC' } }),
-      this.variantStops
-        .createQueryBuilder('vs')
-        .select('DISTINCT vs.variantId', 'variantId')
-        .getRawMany<{ variantId: number }>(),
+      this.paths.all(),
     ]);
-    return groupByLine(variants, new Set(known.map((k) => Number(k.variantId))));
+    return groupByLine(variants, paths);
+  }
+
+  /** A variant and its path (null when its route is not known); null for a variant not in the catalogue. */
+  async variantRoute(
+    variantId: number,
+  ): Promise<{ variant: LineVariant; path: VariantPath | null; stops: Map<number, BusStop> } | null> {
+    const variant = await this.variants.findOneBy({ id: variantId });
+    if (!variant) return null;
+    const path = (await this.paths.pathsOf([variantId])).get(variantId) ?? null;
+    const stops = path ? await this.stops.findBy({ id: In([...new Set(path.stopIds)]) }) : [];
+    return { variant, path, stops: new Map(stops.map((s) => [s.id, s])) };
   }
 
   /**
-   * The known stop sequences of the given variants, stops in route order with their coordinates; variants
-   * without one are absent. Two reads however many variants are asked for.
+   * The scheduled trips of the given variants that leave their first stop within [from, to], soonest first,
+   * from the timetable of each service day the span touches (weekday, Saturday or Sunday by the Montevideo
+   * date). At most MAX_DEPARTURES_SPAN_MS at once.
    */
-  async stopSequences(variantIds: number[]): Promise<Map<number, SequenceStop[]>> {
-    const sequences = new Map<number, SequenceStop[]>();
-    if (!variantIds.length) return sequences;
-    const rows = await this.variantStops.find({
-      where: { variantId: In(variantIds) },
-      order: { variantId: 'ASC', position: 'ASC' },
-    });
-    if (!rows.length) return sequences;
-    const stops = await this.stops.findBy({ id: In([...new Set(rows.map((r) => r.stopId))]) });
-    const byId = new Map(stops.map((s) => [s.id, s]));
-    for (const { variantId, stopId, position } of rows) {
-      const stop = byId.get(stopId);
-      // A sequence can name a stop the catalogue lacks: the path simply goes from the stop before to the next.
-      if (!stop) continue;
-      const sequence = sequences.get(variantId) ?? [];
-      sequence.push({ ...stop, position });
-      sequences.set(variantId, sequence);
+  async departures(variantIds: number[], from: Date, to: Date): Promise<ScheduledDeparture[]> {
+    const [start, end] = [from.getTime(), Math.min(to.getTime(), from.getTime() + MAX_DEPARTURES_SPAN_MS)];
+    if (!variantIds.length || end < start) return [];
+    const found: ScheduledDeparture[] = [];
+    for (const day of serviceDayWindows(start, end)) {
+      const rows = await this.schedules.find({
+        where: { variantId: In(variantIds), dayType: day.dayType, startMinute: Between(day.fromMinute, day.toMinute) },
+      });
+      for (const row of rows) {
+        found.push({
+          variantId: row.variantId,
+          departsAt: new Date(day.midnight + row.startMinute * 60_000),
+          dayType: day.dayType,
+        });
+      }
     }
-    return sequences;
+    return found.sort((a, b) => a.departsAt.getTime() - b.departsAt.getTime() || a.variantId - b.variantId);
   }
 
   /** Variants of the given lines (names already normalised). */
@@ -129,12 +154,13 @@ function streets(s: BusStop): string {
   return `${s.street1 ?? ''} ${s.street2 ?? ''}`;
 }
 
-function groupByLine(variants: LineVariant[], known: Set<number>): LineSummary[] {
+function groupByLine(variants: LineVariant[], paths: Map<number, VariantPath>): LineSummary[] {
   const byLine = new Map<string, LineSummary>();
   for (const v of variants) {
     const entry = byLine.get(v.line) ?? { line: v.line, routeKnown: false, variants: [] };
-    const routeKnown = known.has(v.id);
-    entry.variants.push({ ...v, routeKnown });
+    const path = paths.get(v.id);
+    const routeKnown = path !== undefined;
+    entry.variants.push({ ...v, routeKnown, routeSource: path?.source ?? null });
     entry.routeKnown ||= routeKnown;
     byLine.set(v.line, entry);
   }

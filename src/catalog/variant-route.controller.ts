@@ -1,12 +1,36 @@
-import { BadRequestException, Controller, Get, NotFoundException, Param, ParseIntPipe } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorResponse } from '../http/error.response';
-import { VariantRouteResponse } from './dto/variant-route.response';
-import { VariantRouteService } from './variant-route.service';
+import { CatalogIdPipe, MAX_CATALOG_ID } from './catalog-id.pipe';
+import { VariantRouteResponse, VariantStopsResponse } from './dto/variant-route.response';
+import { VariantRoute, VariantRouteService } from './variant-route.service';
 
-const variantIdPipe = new ParseIntPipe({
-  exceptionFactory: () => new BadRequestException('variantId must be an integer line variant id, such as 8205'),
-});
+const variantIdPipe = new CatalogIdPipe('variantId', 'line variant', 8205);
+
+const VARIANT_ID = {
+  name: 'variantId',
+  schema: { type: 'integer' as const, minimum: 1, maximum: MAX_CATALOG_ID, example: 8205 },
+};
+
+function toStops({ variant, path, stops }: VariantRoute): VariantStopsResponse {
+  const { id, line, origin, destination } = variant;
+  return {
+    variantId: id,
+    line,
+    origin,
+    destination,
+    routeKnown: path !== null,
+    routeSource: path?.source ?? null,
+    stops,
+  };
+}
 
 @ApiTags('catalogue')
 @Controller('api/lines/variants')
@@ -15,18 +39,46 @@ export class VariantRouteController {
 
   @Get(':variantId/stops')
   @ApiOperation({
-    summary: "A line variant's stops in route order, with coordinates (for drawing where buses are)",
+    summary: "A line variant's stops in route order, with coordinates and their place along the road",
     description:
-      'Known for the variants marked `routeKnown` in `GET /api/lines` and `GET /api/stops/{stopId}`; for the ' +
-      'others `routeKnown` is false and `stops` empty.',
+      'Where the route is known (`routeKnown`, see `GET /api/lines`), the stops the tracker places the ' +
+      "variant's buses against, with `offsetMeters` along its road geometry; otherwise the variant's own stop " +
+      'list where the catalogue has one (offsets null), or none.',
   })
-  @ApiOkResponse({ type: VariantRouteResponse })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiParam(VARIANT_ID)
+  @ApiOkResponse({ type: VariantStopsResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'variantId is not an integer from 1 to 2³¹−1' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'no such line variant' })
-  async stops(@Param('variantId', variantIdPipe) variantId: number): Promise<VariantRouteResponse> {
+  async stops(@Param('variantId', variantIdPipe) variantId: number): Promise<VariantStopsResponse> {
+    return toStops(await this.find(variantId));
+  }
+
+  @Get(':variantId/route')
+  @ApiOperation({
+    summary: "A line variant's road geometry and its stops along it, for a map",
+    description:
+      'The road the variant drives from its first stop to its last, as a GeoJSON LineString, with its stops ' +
+      'and their `offsetMeters` along it: the same path the tracker measures distances and ETAs on. For a ' +
+      'variant whose route is not known, `geometry` is null and `routeKnown` false.',
+  })
+  @ApiParam(VARIANT_ID)
+  @ApiOkResponse({ type: VariantRouteResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'variantId is not an integer from 1 to 2³¹−1' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'no such line variant' })
+  async route(@Param('variantId', variantIdPipe) variantId: number): Promise<VariantRouteResponse> {
+    const route = await this.find(variantId);
+    const { path } = route;
+    return {
+      ...toStops(route),
+      shapeVariantId: path?.shapeVariantId ?? null,
+      lengthMeters: path ? Math.round(path.route.length * 10) / 10 : null,
+      geometry: path ? { type: 'LineString', coordinates: path.route.points } : null,
+    };
+  }
+
+  private async find(variantId: number): Promise<VariantRoute> {
     const route = await this.routes.route(variantId);
     if (!route) throw new NotFoundException(`Line variant ${variantId} is not in the catalogue; see GET /api/lines`);
-    const { id, line, origin, destination } = route.variant;
-    return { variantId: id, line, origin, destination, routeKnown: route.stops.length > 0, stops: route.stops };
+    return route;
   }
 }

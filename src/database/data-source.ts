@@ -5,18 +5,22 @@ import { AppConfig } from '../config/app-config';
 import { BusStop } from '../catalog/entities/bus-stop.entity';
 import { BusTracking } from '../buses/entities/bus-tracking.entity';
 import { LineVariant } from '../catalog/entities/line-variant.entity';
+import { VariantSchedule } from '../catalog/entities/variant-schedule.entity';
+import { VariantShape } from '../catalog/entities/variant-shape.entity';
 import { VariantStop } from '../catalog/entities/variant-stop.entity';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
 import { PositionsKeyedByBus1764300000000 } from './migrations/1764300000000-positions-keyed-by-bus';
 import { HistoryWithTheLine1764400000000 } from './migrations/1764400000000-history-with-the-line';
+import { RoadGeometryAndSchedules1764500000000 } from './migrations/1764500000000-road-geometry-and-schedules';
 import { queryCounter } from './query-counter';
 
-export const ENTITIES = [BusStop, LineVariant, VariantStop, Tracking, BusTracking];
+export const ENTITIES = [BusStop, LineVariant, VariantStop, VariantShape, VariantSchedule, Tracking, BusTracking];
 export const MIGRATIONS = [
   InitialSchema1764200000000,
   PositionsKeyedByBus1764300000000,
   HistoryWithTheLine1764400000000,
+  RoadGeometryAndSchedules1764500000000,
 ];
 
 /**

@@ -1,7 +1,8 @@
+import { segmentsNear } from './route-index';
+
 /**
- * Route geometry: a polyline through a variant's stops, measured in metres along the path. The catalogue
- * has no street shapes, so consecutive stops are joined by straight segments; stops are a few hundred
- * metres apart, so the shortcut at corners is small.
+ * Route geometry: a polyline measured in metres along the path — a variant's road geometry (the city's
+ * own shape), or, where none is known, straight segments between its stops.
  */
 
 /** [longitude, latitude], the order the STM API uses. */
@@ -57,6 +58,22 @@ export function pointAtDistance(route: Route, distance: number): LonLat {
   const f = segment > 0 ? (d - route.cumulative[i]) / segment : 0;
   // Linear interpolation in degrees is exact enough over a few hundred metres.
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+}
+
+/**
+ * The stretch of the route from `from` to `to` metres along it, as a route of its own (measured from 0 at
+ * `from`). Null when the stretch is shorter than a metre.
+ */
+export function subRoute(route: Route, from: number, to: number): Route | null {
+  const start = Math.min(Math.max(from, 0), route.length);
+  const end = Math.min(Math.max(to, 0), route.length);
+  if (end - start < 1) return null;
+  const points: LonLat[] = [pointAtDistance(route, start)];
+  for (let i = 0; i < route.points.length; i++) {
+    if (route.cumulative[i] > start + 0.01 && route.cumulative[i] < end - 0.01) points.push(route.points[i]);
+  }
+  points.push(pointAtDistance(route, end));
+  return buildRoute(points);
 }
 
 export interface RouteProjection {
@@ -121,6 +138,15 @@ const HINT_BEHIND_M = 300;
 const HINT_AHEAD_M = 1_200;
 const HINT_REACH_M = 250;
 
+/** A search over more segments than this reads the route's grid instead of every segment in range. */
+const SCAN_LIMIT = 64;
+/**
+ * How far around the point the grid is read. Every pass that can be chosen lies within AMBIGUOUS_WITHIN_M
+ * of the nearest one, so the answer is exact whenever the nearest is within GRID_REACH_M minus that;
+ * a point farther from the route than that (a detour, a bad fix) is searched the slow way.
+ */
+const GRID_REACH_M = 300;
+
 function projectWithin(
   route: Route,
   point: LonLat,
@@ -128,23 +154,31 @@ function projectWithin(
   from: number,
   to: number,
 ): RouteProjection {
-  const projections: RouteProjection[] = [];
-  let nearest = Infinity;
+  const first = segmentIndexAt(route, Math.max(0, from));
   const last = Math.min(route.points.length - 2, segmentIndexAt(route, Math.max(0, to)));
-  for (let i = segmentIndexAt(route, Math.max(0, from)); i <= last; i++) {
-    const projection = projectOntoSegment(route, i, point);
-    nearest = Math.min(nearest, projection.distanceToRoute);
-    projections.push(projection);
+  let projections: RouteProjection[] | undefined;
+  let nearest = Infinity;
+  if (last - first > SCAN_LIMIT) {
+    const near = segmentsNear(route, point, GRID_REACH_M)?.filter((i) => i >= first && i <= last);
+    if (near) {
+      projections = near.map((i) => projectOntoSegment(route, i, point));
+      for (const p of projections) nearest = Math.min(nearest, p.distanceToRoute);
+      if (nearest + AMBIGUOUS_WITHIN_M > GRID_REACH_M) projections = undefined;
+    }
   }
-  const passes = projections.filter(
-    (p) =>
-      p.distanceToRoute <= nearest + AMBIGUOUS_WITHIN_M &&
-      !projections.some(
-        (q) => q.distanceToRoute < p.distanceToRoute && Math.abs(q.along - p.along) < SEPARATE_PASSES_M,
-      ),
-  );
+  if (!projections) {
+    projections = [];
+    nearest = Infinity;
+    for (let i = first; i <= last; i++) {
+      const projection = projectOntoSegment(route, i, point);
+      nearest = Math.min(nearest, projection.distanceToRoute);
+      projections.push(projection);
+    }
+  }
   let best: RouteProjection | undefined;
-  for (const candidate of passes) {
+  for (let k = 0; k < projections.length; k++) {
+    const candidate = projections[k];
+    if (candidate.distanceToRoute > nearest + AMBIGUOUS_WITHIN_M || !isPass(projections, k)) continue;
     const better =
       best === undefined ||
       (hint === undefined ? candidate.along < best.along : awayFrom(hint, candidate) < awayFrom(hint, best));
@@ -153,12 +187,28 @@ function projectWithin(
   return best ?? { distanceToRoute: Infinity, along: 0 };
 }
 
+/**
+ * No other projection within SEPARATE_PASSES_M along the route is nearer to the point. Projections are in
+ * route order (their along never decreases), so only the neighbours within that distance are looked at.
+ */
+function isPass(projections: readonly RouteProjection[], k: number): boolean {
+  const p = projections[k];
+  for (let j = k - 1; j >= 0 && p.along - projections[j].along < SEPARATE_PASSES_M; j--) {
+    if (projections[j].distanceToRoute < p.distanceToRoute) return false;
+  }
+  for (let j = k + 1; j < projections.length && projections[j].along - p.along < SEPARATE_PASSES_M; j++) {
+    if (projections[j].distanceToRoute < p.distanceToRoute) return false;
+  }
+  return true;
+}
+
 /** How far a projection is from the hint, a step back counting four times a step on: buses do not reverse. */
 function awayFrom(hint: number, projection: RouteProjection): number {
   return projection.along >= hint ? projection.along - hint : 4 * (hint - projection.along);
 }
 
-function projectOntoSegment(route: Route, i: number, point: LonLat): RouteProjection {
+/** Nearest point of segment i (points[i] → points[i + 1]) to `point`. */
+export function projectOntoSegment(route: Route, i: number, point: LonLat): RouteProjection {
   const [a, b] = [route.points[i], route.points[i + 1]];
   const kx = Math.cos(a[1] * RAD) * METERS_PER_DEGREE;
   const bx = (b[0] - a[0]) * kx;
