@@ -47,11 +47,12 @@ describe('how trackings end', () => {
   });
 
   it('expires when no bus of the lines is seen for TRACKING_IDLE_MINUTES', async () => {
-    const sys = await startSystem({ env: { TRACKING_IDLE_MINUTES: '0.02' } });
+    // 03:30 on a weekday: line 104 runs no trip between 22:30 and 04:30, so no bus of it is out.
+    const serviceAt = Date.parse('2026-06-10T03:30:00-03:00');
+    const sys = await startSystem({ env: { TRACKING_IDLE_MINUTES: '0.02' }, serviceAt });
     try {
-      // Line 402 serves stop 3227 in the catalogue, but the simulator has no known route for it: no buses.
-      const lines = (await sys.http().get('/api/lines').expect(200)).body as { line: string; routeKnown: boolean }[];
-      const silent = lines.find((l) => !l.routeKnown)!.line;
+      const silent = '104';
+      expect(sys.sim.simulator.vehicles({ lines: [silent] })).toEqual([]);
       const id = (
         await sys
           .http()

@@ -1,5 +1,8 @@
 import type { LonLat, Route } from './route';
 
+// Module-level aliases: under jest's vm sandbox a global `Math.` lookup costs more than the arithmetic.
+const { PI: math_PI, ceil: math_ceil, cos: math_cos, floor: math_floor, max: math_max, min: math_min } = Math;
+
 /**
  * A grid over a route's segments, so that "which stretches of this route pass near that point" costs a few
  * cells instead of every segment. A city bus's road geometry has a few hundred vertices; the grid pays off
@@ -11,7 +14,7 @@ import type { LonLat, Route } from './route';
 const CELL_M = 200;
 /** Below this many segments a plain scan is as quick as the grid. */
 const MIN_SEGMENTS = 48;
-const RAD = Math.PI / 180;
+const RAD = math_PI / 180;
 const METERS_PER_DEGREE = 6_371_000 * RAD;
 
 interface SegmentGrid {
@@ -35,14 +38,14 @@ function buildGrid(route: Route): SegmentGrid | null {
   if (points.length - 1 < MIN_SEGMENTS) return null;
   let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const [lon, lat] of points) {
-    minLon = Math.min(minLon, lon);
-    maxLon = Math.max(maxLon, lon);
-    minLat = Math.min(minLat, lat);
-    maxLat = Math.max(maxLat, lat);
+    minLon = math_min(minLon, lon);
+    maxLon = math_max(maxLon, lon);
+    minLat = math_min(minLat, lat);
+    maxLat = math_max(maxLat, lat);
   }
-  const kx = Math.cos(((minLat + maxLat) / 2) * RAD) * METERS_PER_DEGREE;
-  const columns = Math.max(1, Math.ceil(((maxLon - minLon) * kx) / CELL_M));
-  const rows = Math.max(1, Math.ceil(((maxLat - minLat) * METERS_PER_DEGREE) / CELL_M));
+  const kx = math_cos(((minLat + maxLat) / 2) * RAD) * METERS_PER_DEGREE;
+  const columns = math_max(1, math_ceil(((maxLon - minLon) * kx) / CELL_M));
+  const rows = math_max(1, math_ceil(((maxLat - minLat) * METERS_PER_DEGREE) / CELL_M));
   const grid: SegmentGrid = {
     originLon: minLon,
     originLat: minLat,
@@ -55,8 +58,8 @@ function buildGrid(route: Route): SegmentGrid | null {
   };
   for (let i = 0; i < points.length - 1; i++) {
     const [a, b] = [points[i], points[i + 1]];
-    const [c0, r0] = cellOf(grid, Math.min(a[0], b[0]), Math.min(a[1], b[1]));
-    const [c1, r1] = cellOf(grid, Math.max(a[0], b[0]), Math.max(a[1], b[1]));
+    const [c0, r0] = cellOf(grid, math_min(a[0], b[0]), math_min(a[1], b[1]));
+    const [c1, r1] = cellOf(grid, math_max(a[0], b[0]), math_max(a[1], b[1]));
     for (let r = r0; r <= r1; r++) {
       for (let c = c0; c <= c1; c++) {
         (grid.cells[r * columns + c] ??= []).push(i);
@@ -67,9 +70,9 @@ function buildGrid(route: Route): SegmentGrid | null {
 }
 
 function cellOf(grid: SegmentGrid, lon: number, lat: number): [number, number] {
-  const c = Math.floor(((lon - grid.originLon) * grid.kx) / CELL_M);
-  const r = Math.floor(((lat - grid.originLat) * METERS_PER_DEGREE) / CELL_M);
-  return [Math.min(grid.columns - 1, Math.max(0, c)), Math.min(grid.rows - 1, Math.max(0, r))];
+  const c = math_floor(((lon - grid.originLon) * grid.kx) / CELL_M);
+  const r = math_floor(((lat - grid.originLat) * METERS_PER_DEGREE) / CELL_M);
+  return [math_min(grid.columns - 1, math_max(0, c)), math_min(grid.rows - 1, math_max(0, r))];
 }
 
 /**

@@ -1,5 +1,17 @@
 import { segmentsNear } from './route-index';
 
+// Module-level aliases: under jest's vm sandbox a global `Math.` lookup costs more than the arithmetic.
+const {
+  PI: math_PI,
+  asin: math_asin,
+  cos: math_cos,
+  hypot: math_hypot,
+  max: math_max,
+  min: math_min,
+  sin: math_sin,
+  sqrt: math_sqrt,
+} = Math;
+
 /**
  * Route geometry: a polyline measured in metres along the path — a variant's road geometry (the city's
  * own shape), or, where none is known, straight segments between its stops.
@@ -9,15 +21,15 @@ import { segmentsNear } from './route-index';
 export type LonLat = [number, number];
 
 export const EARTH_RADIUS_M = 6_371_000;
-const RAD = Math.PI / 180;
+const RAD = math_PI / 180;
 /** Metres per degree of latitude on the sphere above. */
 export const METERS_PER_DEGREE = EARTH_RADIUS_M * RAD;
 
 export function haversineMeters(a: LonLat, b: LonLat): number {
   const dLat = (b[1] - a[1]) * RAD;
   const dLon = (b[0] - a[0]) * RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * RAD) * Math.cos(b[1] * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+  const h = math_sin(dLat / 2) ** 2 + math_cos(a[1] * RAD) * math_cos(b[1] * RAD) * math_sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * math_asin(math_min(1, math_sqrt(h)));
 }
 
 export interface Route {
@@ -51,7 +63,7 @@ export function segmentIndexAt(route: Route, distance: number): number {
 
 /** The point `distance` metres along the route (clamped to its ends). */
 export function pointAtDistance(route: Route, distance: number): LonLat {
-  const d = Math.min(Math.max(distance, 0), route.length);
+  const d = math_min(math_max(distance, 0), route.length);
   const i = segmentIndexAt(route, d);
   const [a, b] = [route.points[i], route.points[i + 1]];
   const segment = route.cumulative[i + 1] - route.cumulative[i];
@@ -65,8 +77,8 @@ export function pointAtDistance(route: Route, distance: number): LonLat {
  * `from`). Null when the stretch is shorter than a metre.
  */
 export function subRoute(route: Route, from: number, to: number): Route | null {
-  const start = Math.min(Math.max(from, 0), route.length);
-  const end = Math.min(Math.max(to, 0), route.length);
+  const start = math_min(math_max(from, 0), route.length);
+  const end = math_min(math_max(to, 0), route.length);
   if (end - start < 1) return null;
   const points: LonLat[] = [pointAtDistance(route, start)];
   for (let i = 0; i < route.points.length; i++) {
@@ -93,7 +105,7 @@ export function projectOntoRoute(route: Route, point: LonLat, fromDistance = 0):
   for (let i = segmentIndexAt(route, fromDistance); i < route.points.length - 1; i++) {
     const projection = projectOntoSegment(route, i, point);
     if (projection.distanceToRoute < best.distanceToRoute) {
-      best = { distanceToRoute: projection.distanceToRoute, along: Math.max(fromDistance, projection.along) };
+      best = { distanceToRoute: projection.distanceToRoute, along: math_max(fromDistance, projection.along) };
     }
   }
   return best;
@@ -154,15 +166,15 @@ function projectWithin(
   from: number,
   to: number,
 ): RouteProjection {
-  const first = segmentIndexAt(route, Math.max(0, from));
-  const last = Math.min(route.points.length - 2, segmentIndexAt(route, Math.max(0, to)));
+  const first = segmentIndexAt(route, math_max(0, from));
+  const last = math_min(route.points.length - 2, segmentIndexAt(route, math_max(0, to)));
   let projections: RouteProjection[] | undefined;
   let nearest = Infinity;
   if (last - first > SCAN_LIMIT) {
     const near = segmentsNear(route, point, GRID_REACH_M)?.filter((i) => i >= first && i <= last);
     if (near) {
       projections = near.map((i) => projectOntoSegment(route, i, point));
-      for (const p of projections) nearest = Math.min(nearest, p.distanceToRoute);
+      for (const p of projections) nearest = math_min(nearest, p.distanceToRoute);
       if (nearest + AMBIGUOUS_WITHIN_M > GRID_REACH_M) projections = undefined;
     }
   }
@@ -171,7 +183,7 @@ function projectWithin(
     nearest = Infinity;
     for (let i = first; i <= last; i++) {
       const projection = projectOntoSegment(route, i, point);
-      nearest = Math.min(nearest, projection.distanceToRoute);
+      nearest = math_min(nearest, projection.distanceToRoute);
       projections.push(projection);
     }
   }
@@ -210,13 +222,13 @@ function awayFrom(hint: number, projection: RouteProjection): number {
 /** Nearest point of segment i (points[i] → points[i + 1]) to `point`. */
 export function projectOntoSegment(route: Route, i: number, point: LonLat): RouteProjection {
   const [a, b] = [route.points[i], route.points[i + 1]];
-  const kx = Math.cos(a[1] * RAD) * METERS_PER_DEGREE;
+  const kx = math_cos(a[1] * RAD) * METERS_PER_DEGREE;
   const bx = (b[0] - a[0]) * kx;
   const by = (b[1] - a[1]) * METERS_PER_DEGREE;
   const px = (point[0] - a[0]) * kx;
   const py = (point[1] - a[1]) * METERS_PER_DEGREE;
   const len2 = bx * bx + by * by;
-  const f = len2 > 0 ? Math.min(1, Math.max(0, (px * bx + py * by) / len2)) : 0;
+  const f = len2 > 0 ? math_min(1, math_max(0, (px * bx + py * by) / len2)) : 0;
   const segment = route.cumulative[i + 1] - route.cumulative[i];
-  return { distanceToRoute: Math.hypot(px - f * bx, py - f * by), along: route.cumulative[i] + f * segment };
+  return { distanceToRoute: math_hypot(px - f * bx, py - f * by), along: route.cumulative[i] + f * segment };
 }

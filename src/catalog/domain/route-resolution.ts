@@ -2,6 +2,9 @@ import { buildRoute, subRoute, type LonLat, type Route } from '../../shared/rout
 import { ON_ROUTE_M, passesNear, placeStops } from './stop-placement';
 import type { VariantPath } from './variant-path';
 
+// Module-level aliases: under jest's vm sandbox a global `Math.` lookup costs more than the arithmetic.
+const { max: math_max, min: math_min } = Math;
+
 /**
  * Which route each variant has (SPEC §3.1): its own road geometry with its own stops; its own geometry
  * with the stops of its line and direction that lie on it; a sibling's geometry (same line and
@@ -190,6 +193,6 @@ function cut(
   const from = offsets[0];
   const route = subRoute(shape, from, offsets[offsets.length - 1]);
   if (!route) return null;
-  const rebased = offsets.map((o) => Math.min(route.length, Math.max(0, o - from)));
+  const rebased = offsets.map((o) => math_min(route.length, math_max(0, o - from)));
   return { variantId, route, stopIds, offsets: rebased, source, shapeVariantId };
 }
