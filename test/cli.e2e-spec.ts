@@ -331,7 +331,7 @@ describe('command line tool', () => {
         () => Promise.resolve(/listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]),
         'the simulator to listen',
       );
-      expect(out).toMatch(/seed 3, time scale 1, 90 lines simulated/);
+      expect(out).toMatch(/seed 3, time scale 1, 146 lines simulated/);
       const health = (await (await fetch(`${url}/health`)).json()) as Record<string, unknown>;
       expect(health).toMatchObject({ status: 'ok', simulator: true, seed: 3 });
       expect((await fetch(`${url}/api/transportepublico/buses?lines=103`)).status).toBe(401);
