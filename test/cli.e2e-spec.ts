@@ -80,6 +80,7 @@ describe('command line tool', () => {
       'queue:retry',
       'queue:clean',
       'catalog:import',
+      'catalog:import-gtfs',
       'sim',
     ]) {
       expect(help.stdout).toContain(command);

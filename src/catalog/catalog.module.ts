@@ -8,6 +8,7 @@ import { LineVariant } from './entities/line-variant.entity';
 import { VariantSchedule } from './entities/variant-schedule.entity';
 import { VariantShape } from './entities/variant-shape.entity';
 import { VariantStop } from './entities/variant-stop.entity';
+import { GtfsImportService } from './gtfs-import.service';
 import { NetworkReader } from './network.reader';
 import { VariantPaths } from './variant-paths';
 import { VariantRouteController } from './variant-route.controller';
@@ -20,7 +21,7 @@ import { VariantRouteService } from './variant-route.service';
 @Module({
   imports: [TypeOrmModule.forFeature([BusStop, LineVariant, VariantStop, VariantShape, VariantSchedule])],
   controllers: [CatalogController, VariantRouteController],
-  providers: [CatalogService, CatalogSeeder, NetworkReader, VariantPaths, VariantRouteService],
-  exports: [CatalogService, CatalogSeeder, VariantPaths],
+  providers: [CatalogService, CatalogSeeder, NetworkReader, VariantPaths, VariantRouteService, GtfsImportService],
+  exports: [CatalogService, CatalogSeeder, VariantPaths, GtfsImportService],
 })
 export class CatalogModule {}

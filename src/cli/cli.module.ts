@@ -10,6 +10,7 @@ import { QueueModule } from '../queue/queue.module';
 import { TrackingCleanupModule } from '../queue/tracking-cleanup.module';
 import { SharedModule } from '../shared/shared.module';
 import { TrackingModule } from '../tracking/tracking.module';
+import { CatalogImportGtfsCommand } from './commands/catalog-import-gtfs.command';
 import { CatalogImportCommand } from './commands/catalog-import.command';
 import {
   QueueCleanCommand,
@@ -31,6 +32,7 @@ export const COMMANDS = [
   QueueRetryCommand,
   QueueCleanCommand,
   CatalogImportCommand,
+  CatalogImportGtfsCommand,
   SimCommand,
 ];
 

@@ -34,7 +34,7 @@ export interface ServiceDayWindow {
 export function serviceDayWindows(from: number, to: number): ServiceDayWindow[] {
   const windows: ServiceDayWindow[] = [];
   // Noon of each date: a step of 24 h from there never skips or repeats a date.
-  for (let noon = montevideoMidnight(from) - DAY_MS + DAY_MS / 2; noon <= to; noon += DAY_MS) {
+  for (let noon = montevideoMidnight(from) - DAY_MS + DAY_MS / 2; noon - DAY_MS / 2 <= to; noon += DAY_MS) {
     const midnight = montevideoMidnight(noon);
     const fromMinute = Math.max(0, Math.ceil((from - midnight) / 60_000));
     const toMinute = Math.min(LAST_START_MINUTE, Math.floor((to - midnight) / 60_000));
