@@ -12,11 +12,11 @@ import { CatalogIdPipe, MAX_CATALOG_ID } from './catalog-id.pipe';
 import { VariantRouteResponse, VariantStopsResponse } from './dto/variant-route.response';
 import { VariantRoute, VariantRouteService } from './variant-route.service';
 
-const variantIdPipe = new CatalogIdPipe('variantId', 'line variant', 8205);
+const variantIdPipe = new CatalogIdPipe('variantId', 'line variant', 343);
 
 const VARIANT_ID = {
   name: 'variantId',
-  schema: { type: 'integer' as const, minimum: 1, maximum: MAX_CATALOG_ID, example: 8205 },
+  schema: { type: 'integer' as const, minimum: 1, maximum: MAX_CATALOG_ID, example: 343 },
 };
 
 function toStops({ variant, path, stops }: VariantRoute): VariantStopsResponse {

@@ -6,16 +6,16 @@ export class RouteStopResponse extends StopResponse {
   @ApiProperty({
     nullable: true,
     type: Number,
-    example: 412.7,
+    example: 172.3,
     description: 'metres along the road geometry from the first stop; null when the route is not known',
   })
   offsetMeters: number | null;
 }
 
 export class VariantStopsResponse {
-  @ApiProperty({ example: 8205 }) variantId: number;
+  @ApiProperty({ example: 343 }) variantId: number;
   @ApiProperty({ example: '103' }) line: string;
-  @ApiProperty({ example: 'CASABO' }) origin: string;
+  @ApiProperty({ example: 'LOS AROMOS' }) origin: string;
   @ApiProperty({ example: 'PLAZA ESPAÑA' }) destination: string;
   @ApiProperty({ description: 'the route is known: the stops are placed along its road geometry' })
   routeKnown: boolean;
@@ -39,8 +39,8 @@ export class LineStringResponse {
     type: 'array',
     items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
     example: [
-      [-56.14764, -34.879069],
-      [-56.146512, -34.878533],
+      [-56.025251, -34.770384],
+      [-56.025778, -34.771005],
     ],
     description: '[longitude, latitude] pairs (WGS84), in the direction of travel',
   })
@@ -48,7 +48,7 @@ export class LineStringResponse {
 }
 
 export class VariantRouteResponse extends VariantStopsResponse {
-  @ApiProperty({ nullable: true, type: Number, example: 8205, description: 'the variant whose geometry this is' })
+  @ApiProperty({ nullable: true, type: Number, example: 343, description: 'the variant whose geometry this is' })
   shapeVariantId: number | null;
   @ApiProperty({
     nullable: true,
