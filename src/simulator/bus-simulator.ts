@@ -76,11 +76,14 @@ export class BusSimulator {
     return this.stopIds.has(stopId);
   }
 
-  /** Lines with at least one variant driven on its road (the first call works out the whole network). */
+  /**
+   * Lines with a variant the city draws a road for: those the simulator runs. Cheap (it works nothing out),
+   * so that /health can say it at once.
+   */
   simulatedLines(): string[] {
-    this.lineNames ??= this.allLines()
-      .filter((l) => l.variants.length > 0)
-      .map((l) => l.line)
+    this.lineNames ??= this.fleet
+      .lineKeys()
+      .map((key) => this.fleet.network.lines.get(key)![0].line)
       .sort(byLineName);
     return this.lineNames;
   }
