@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CatalogModule } from './buses/catalog.module';
+import { CatalogModule } from './catalog/catalog.module';
 import { AppConfigModule } from './config/config.module';
 import { QueueUiModule } from './admin/queue-ui.module';
 import { DatabaseModule } from './database/database.module';

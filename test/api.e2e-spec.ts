@@ -1,7 +1,9 @@
-import { BusStop } from '../src/buses/entities/bus-stop.entity';
-import { LineVariant } from '../src/buses/entities/line-variant.entity';
-import { VariantStop } from '../src/buses/entities/variant-stop.entity';
-import { CatalogSeeder } from '../src/buses/catalog-seeder';
+import { BusStop } from '../src/catalog/entities/bus-stop.entity';
+import { LineVariant } from '../src/catalog/entities/line-variant.entity';
+import { VariantSchedule } from '../src/catalog/entities/variant-schedule.entity';
+import { VariantShape } from '../src/catalog/entities/variant-shape.entity';
+import { VariantStop } from '../src/catalog/entities/variant-stop.entity';
+import { CatalogSeeder } from '../src/catalog/catalog-seeder';
 import { startSystem, TestSystem } from './support/system';
 
 /** The HTTP contract: catalogue, validation and error answers. No worker is needed for these. */
@@ -21,10 +23,13 @@ describe('REST API contract', () => {
         await sys.dataSource.getRepository(BusStop).count(),
         await sys.dataSource.getRepository(LineVariant).count(),
         await sys.dataSource.getRepository(VariantStop).count(),
+        await sys.dataSource.getRepository(VariantShape).count(),
+        await sys.dataSource.getRepository(VariantSchedule).count(),
       ];
-      expect(await counts()).toEqual([4910, 2120, 15295]);
+      // Stops, variants, the 600 stop lists' rows, 706 road geometries, 36,267 scheduled trips.
+      expect(await counts()).toEqual([4910, 2120, 35779, 706, 36267]);
       expect(await sys.web.get(CatalogSeeder).seed()).toBe(0);
-      expect(await counts()).toEqual([4910, 2120, 15295]);
+      expect(await counts()).toEqual([4910, 2120, 35779, 706, 36267]);
     });
 
     it('finds stops by street words in any order, without accents', async () => {
@@ -61,10 +66,16 @@ describe('REST API contract', () => {
     it('lists every line with its variants', async () => {
       const res = await sys.http().get('/api/lines').expect(200);
       expect(res.body).toHaveLength(146);
-      const simulated = res.body.filter((l: { routeKnown: boolean }) => l.routeKnown);
-      expect(simulated).toHaveLength(90);
-      const total = res.body.reduce((n: number, l: { variants: unknown[] }) => n + l.variants.length, 0);
-      expect(total).toBe(2120);
+      // Every line has a variant whose route is known along its road geometry.
+      expect(res.body.filter((l: { routeKnown: boolean }) => l.routeKnown)).toHaveLength(146);
+      const variants = (res.body as { variants: { routeKnown: boolean; routeSource: string | null }[] }[]).flatMap(
+        (l) => l.variants,
+      );
+      expect(variants).toHaveLength(2120);
+      const bySource: Record<string, number> = {};
+      for (const v of variants) bySource[String(v.routeSource)] = (bySource[String(v.routeSource)] ?? 0) + 1;
+      expect(bySource).toEqual({ shape: 598, 'stand-in-stops': 108, 'sibling-shape': 618, null: 796 });
+      expect(variants.filter((v) => v.routeKnown)).toHaveLength(1324);
     });
 
     it('answers 404 for an unknown stop and 400 for a non-numeric one', async () => {
@@ -196,6 +207,7 @@ describe('REST API contract', () => {
       const doc = (await sys.http().get('/docs-json').expect(200)).body;
       expect(Object.keys(doc.paths).sort()).toEqual([
         '/api/lines',
+        '/api/lines/variants/{variantId}/route',
         '/api/lines/variants/{variantId}/stops',
         '/api/queue',
         '/api/queue/clean',

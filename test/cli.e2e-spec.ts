@@ -3,10 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { BusStop } from '../src/buses/entities/bus-stop.entity';
-import { LineVariant } from '../src/buses/entities/line-variant.entity';
 import { DataSource } from 'typeorm';
 import { LinePoll } from '../src/buses/entities/line-poll.entity';
+import { BusStop } from '../src/catalog/entities/bus-stop.entity';
+import { LineVariant } from '../src/catalog/entities/line-variant.entity';
 import { tickJobId, TRACK_BUSES_JOB } from '../src/queue/queue.constants';
 import { Tracking } from '../src/tracking/entities/tracking.entity';
 import { WorkerModule } from '../src/worker.module';
@@ -88,6 +88,7 @@ describe('command line tool', () => {
       'queue:retry',
       'queue:clean',
       'catalog:import',
+      'catalog:import-gtfs',
       'sim',
     ]) {
       expect(help.stdout).toContain(command);
@@ -344,7 +345,7 @@ describe('command line tool', () => {
         () => Promise.resolve(/listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]),
         'the simulator to listen',
       );
-      expect(out).toMatch(/seed 3, time scale 1, 90 lines simulated/);
+      expect(out).toMatch(/seed 3, time scale 1, 146 lines simulated/);
       const health = (await (await fetch(`${url}/health`)).json()) as Record<string, unknown>;
       expect(health).toMatchObject({ status: 'ok', simulator: true, seed: 3 });
       expect((await fetch(`${url}/api/transportepublico/buses?lines=103`)).status).toBe(401);

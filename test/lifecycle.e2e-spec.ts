@@ -49,19 +49,18 @@ describe('how trackings end', () => {
   });
 
   it('expires when no bus of the lines is seen for TRACKING_IDLE_MINUTES', async () => {
-    const sys = await startSystem({ env: { TRACKING_IDLE_MINUTES: '0.02' } });
+    // 03:30 on a weekday: line 104 runs no trip between 22:30 and 04:30, so no bus of it is out.
+    const serviceAt = Date.parse('2026-06-10T03:30:00-03:00');
+    const sys = await startSystem({ env: { TRACKING_IDLE_MINUTES: '0.02' }, serviceAt });
     try {
-      // The city's API answers every line with an empty list: no bus is seen, and the polls succeed.
-      await fetch(`${sys.sim.url}/_sim/faults`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ emptyLists: true }),
-      });
+      // The polls succeed, and list no bus of the line.
+      const silent = '104';
+      expect(sys.sim.simulator.vehicles({ lines: [silent] })).toEqual([]);
       const id = (
         await sys
           .http()
           .post('/api/trackings')
-          .send({ stopId: STOP, lines: ['103'] })
+          .send({ stopId: STOP, lines: [silent] })
           .expect(202)
       ).body.id;
       const ended = await waitForEnd(sys, id);

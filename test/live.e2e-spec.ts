@@ -52,13 +52,6 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
     const [, count] = (await redis.pubsub('NUMSUB', liveChannel(sys.env.QUEUE_PREFIX, line))) as [string, number];
     return count;
   };
-  const setFaults = (faults: Record<string, unknown>): Promise<Response> =>
-    fetch(`${sys.sim.url}/_sim/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(faults),
-    });
-
   beforeAll(async () => {
     sys = await startSystem({
       timeScale: 30,
@@ -219,8 +212,8 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
   });
 
   it('announces an expiry decided by the worker', async () => {
-    // The city's API answers every line with an empty list: no bus is seen, idle after 3 s.
-    await setFaults({ emptyLists: true });
+    // The feed answers, but with no bus at all (as the real one does at times): idle after 3 s.
+    sys.sim.setFaults({ emptyLists: true });
     try {
       const id = await start(['21']);
       const client = await open(sys.web, id);
@@ -231,7 +224,7 @@ describe('live stream of a tracking (SSE over Redis pub/sub, web + worker + simu
       expect(status.stopReason).toMatch(/no bus of the tracked lines seen for 0.05 minutes/);
       await client.closed;
     } finally {
-      await fetch(`${sys.sim.url}/_sim/faults`, { method: 'DELETE' });
+      sys.sim.clearFaults();
     }
   });
 

@@ -7,9 +7,9 @@ import { StmCredentialsError } from '../src/buses/stm/stm.errors';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { RedisConnection } from '../src/shared/redis.provider';
 import { Clock } from '../src/shared/clock';
-import { loadMontevideoData } from '../src/shared/montevideo-data';
 import { RunningSimulator, startSimulatorServer } from '../src/simulator/simulator-server';
 import { clearQueuePrefix, requireRedis, TEST_REDIS_URL } from './support/services';
+import { SERVICE_AT } from './support/system';
 
 /** The STM client against the simulator over real HTTP, and its limiter over real Redis. */
 describe('StmClient against the simulator', () => {
@@ -35,7 +35,13 @@ describe('StmClient against the simulator', () => {
 
   beforeAll(async () => {
     await requireRedis();
-    sim = await startSimulatorServer({ port: 0, seed: 3, clientId: 'bus-tracker', clientSecret: 'simulator' });
+    sim = await startSimulatorServer({
+      port: 0,
+      seed: 3,
+      clientId: 'bus-tracker',
+      clientSecret: 'simulator',
+      serviceAt: SERVICE_AT,
+    });
   });
   afterAll(async () => {
     await Promise.all(connections.map((c) => c.onApplicationShutdown()));
@@ -73,12 +79,17 @@ describe('StmClient against the simulator', () => {
       expect(some.items.every((b) => b.variantId === variant)).toBe(true);
     });
 
-    it('answers an empty list for a line the simulator does not run', async () => {
+    it('answers an empty list for a line with no bus out', async () => {
       const { stm } = client();
-      const data = loadMontevideoData();
-      const routed = new Set(data.variants.filter((v) => data.variantStops[v.lineVariantId]).map((v) => v.line));
-      const silent = data.variants.find((v) => !routed.has(v.line))!.line;
-      expect((await stm.getBuses([silent])).items).toEqual([]);
+      // Line 104 runs no trip between 22:30 and 04:30: at 03:30 the feed has none of its buses.
+      const night = await startSimulatorServer({ seed: 3, serviceAt: Date.parse('2026-06-10T03:30:00-03:00') });
+      try {
+        const quiet = client({ STM_API_URL: night.apiUrl, STM_TOKEN_URL: night.tokenUrl }).stm;
+        expect((await quiet.getBuses(['104'])).items).toEqual([]);
+        expect((await stm.getBuses(['104'])).items.length).toBeGreaterThan(0);
+      } finally {
+        await night.close();
+      }
     });
   });
 

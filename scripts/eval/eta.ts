@@ -15,7 +15,8 @@
 import { writeFileSync } from 'node:fs';
 import { estimateBus, lineBusOf, RouteContext, withDistances } from '../../src/buses/domain/bus-estimate';
 import { advanceTracks, BusTrack } from '../../src/buses/domain/bus-track';
-import { buildVariantPath, VariantPath } from '../../src/buses/domain/along-route';
+import { resolveVariantPaths } from '../../src/catalog/domain/route-resolution';
+import type { VariantPath } from '../../src/catalog/domain/variant-path';
 import {
   etaSeconds as seedEta,
   hasPassed as seedPassed,
@@ -60,19 +61,21 @@ if (SEEDS.some((s) => !Number.isInteger(s))) throw new Error('--seeds must be a 
 type Method = 'ours' | 'seed';
 const key = (b: { company: string; busId: number }): string => `${b.company}#${b.busId}`;
 
-/** The paths the worker would build: each variant's stops in order, those missing from the catalogue left out. */
+/** The paths the worker works out from the database, worked out here the same way from the shipped files. */
 function variantPaths(data: MontevideoData): Map<number, VariantPath> {
   const stops = new Map(data.stops.map((s) => [s.busstopId, s.location.coordinates]));
-  const paths = new Map<number, VariantPath>();
-  for (const [id, sequence] of Object.entries(data.variantStops)) {
-    const known = sequence.flatMap((stopId) => {
-      const at = stops.get(stopId);
-      return at ? [{ id: stopId, longitude: at[0], latitude: at[1] }] : [];
-    });
-    const path = buildVariantPath(Number(id), known);
-    if (path) paths.set(Number(id), path);
-  }
-  return paths;
+  return resolveVariantPaths({
+    variants: data.variants.map((v) => ({
+      id: v.lineVariantId,
+      line: v.line,
+      origin: v.origin,
+      destination: v.destination,
+      subline: v.subline,
+    })),
+    shapeOf: (id) => data.shapes[String(id)],
+    stopsOf: (id) => data.variantStops[String(id)],
+    stopAt: (id) => stops.get(id),
+  });
 }
 
 interface Observation {

@@ -4,7 +4,7 @@ import { LivePublisherModule } from '../live/live-publisher.module';
 import { QueueModule } from '../queue/queue.module';
 import { TrackingDataModule } from '../tracking/tracking-data.module';
 import { BusesService } from './buses.service';
-import { CatalogModule } from './catalog.module';
+import { CatalogModule } from '../catalog/catalog.module';
 import { LineLifecycle } from './line-lifecycle';
 import { LineSnapshots } from './line-snapshots';
 import { StmRateLimiter } from './stm/stm-rate-limiter';

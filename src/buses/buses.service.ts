@@ -14,7 +14,7 @@ import { LineSnapshots } from './line-snapshots';
 import { LineStateStore } from './line-state.store';
 import { StmCredentialsError, StmUnavailableError } from './stm/stm.errors';
 import { BusReport } from './stm/stm.types';
-import { VariantPaths } from './variant-paths';
+import { VariantPaths } from '../catalog/variant-paths';
 
 export type TickOutcome = 'ok' | 'upstream_error' | 'ended' | 'duplicate';
 

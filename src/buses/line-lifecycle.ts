@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { EndStatus, lifecycleRules, trackingEnd } from '../tracking/tracking-lifecycle';
 import { TrackingRepository } from '../tracking/tracking.repository';
-import { CatalogFacts } from './catalog-facts';
+import { CatalogFacts } from '../catalog/catalog-facts';
 import { LinePoll } from './entities/line-poll.entity';
 import { LinePollsRepository } from './line-polls.repository';
 

@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { BusStop } from '../buses/entities/bus-stop.entity';
-import { LineVariant } from '../buses/entities/line-variant.entity';
-import { VariantStop } from '../buses/entities/variant-stop.entity';
+import { BusStop } from './entities/bus-stop.entity';
+import { LineVariant } from './entities/line-variant.entity';
+import { VariantSchedule } from './entities/variant-schedule.entity';
+import { VariantShape } from './entities/variant-shape.entity';
+import { VariantStop } from './entities/variant-stop.entity';
 import { StmClient } from '../buses/stm/stm.client';
 import { foldText } from '../shared/text';
 import { CatalogDiff, diffById, normText, sameStop, sameVariant, StopRow, VariantRow } from './catalog-diff';
@@ -63,8 +65,9 @@ function report<T extends { id: number }>(diff: CatalogDiff<T>, upstream: number
 /**
  * Refreshes the stop and line-variant catalogue from the STM API (`npm run cli -- catalog:import`):
  * adds new rows, updates changed ones, and reports (or with --prune deletes) rows the API no longer
- * lists. Variant stop sequences come from the city's open data, not the API, and are left alone
- * except for variants pruned here.
+ * lists. Variant stop sequences, road geometry and timetables come from the city's open data and GTFS
+ * feed, not the API, and are left alone except for variants pruned here. What is pruned stays pruned: the
+ * seeder only fills empty tables.
  */
 @Injectable()
 export class CatalogImportService {
@@ -135,7 +138,8 @@ export class CatalogImportService {
     for (const { after } of diff.changed) await manager.update(LineVariant, { id: after.id }, row(after));
     if (prune && diff.removed.length) {
       const ids = diff.removed.map((v) => v.id);
-      await manager.delete(VariantStop, { variantId: In(ids) });
+      for (const target of [VariantStop, VariantShape, VariantSchedule])
+        await manager.delete(target, { variantId: In(ids) });
       await manager.delete(LineVariant, { id: In(ids) });
     }
   }

@@ -2,6 +2,7 @@ import { Injectable, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CommandRunner } from 'nest-commander';
 import { CatalogImportRefusedError } from '../catalog/catalog-import.service';
+import { GtfsFeedError } from '../catalog/gtfs/gtfs-archive';
 import { JobNotFoundError, JobStateError } from '../queue/queue-admin.errors';
 import {
   InvalidTrackingRequestError,
@@ -38,7 +39,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof UnknownStopError || error instanceof TrackingNotFoundError || error instanceof JobNotFoundError)
     return EXIT.notFound;
   if (error instanceof JobStateError || error instanceof TrackingCapReachedError) return EXIT.refused;
-  if (error instanceof CatalogImportRefusedError) return EXIT.refused;
+  if (error instanceof CatalogImportRefusedError || error instanceof GtfsFeedError) return EXIT.refused;
   return EXIT.failure;
 }
 

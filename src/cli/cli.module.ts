@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BusesModule } from '../buses/buses.module';
-import { CatalogModule } from '../buses/catalog.module';
+import { CatalogModule } from '../catalog/catalog.module';
 import { CatalogImportModule } from '../catalog/catalog-import.module';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
@@ -10,6 +10,7 @@ import { QueueModule } from '../queue/queue.module';
 import { TrackingCleanupModule } from '../queue/tracking-cleanup.module';
 import { SharedModule } from '../shared/shared.module';
 import { TrackingModule } from '../tracking/tracking.module';
+import { CatalogImportGtfsCommand } from './commands/catalog-import-gtfs.command';
 import { CatalogImportCommand } from './commands/catalog-import.command';
 import {
   QueueCleanCommand,
@@ -31,6 +32,7 @@ export const COMMANDS = [
   QueueRetryCommand,
   QueueCleanCommand,
   CatalogImportCommand,
+  CatalogImportGtfsCommand,
   SimCommand,
 ];
 

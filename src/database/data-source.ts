@@ -2,23 +2,36 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { BusStop } from '../buses/entities/bus-stop.entity';
 import { LinePoll } from '../buses/entities/line-poll.entity';
-import { LineVariant } from '../buses/entities/line-variant.entity';
-import { VariantStop } from '../buses/entities/variant-stop.entity';
+import { BusStop } from '../catalog/entities/bus-stop.entity';
+import { LineVariant } from '../catalog/entities/line-variant.entity';
+import { VariantSchedule } from '../catalog/entities/variant-schedule.entity';
+import { VariantShape } from '../catalog/entities/variant-shape.entity';
+import { VariantStop } from '../catalog/entities/variant-stop.entity';
 import { TrackingLine } from '../tracking/entities/tracking-line.entity';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { InitialSchema1764200000000 } from './migrations/1764200000000-initial-schema';
 import { PositionsKeyedByBus1764300000000 } from './migrations/1764300000000-positions-keyed-by-bus';
 import { HistoryWithTheLine1764400000000 } from './migrations/1764400000000-history-with-the-line';
+import { RoadGeometryAndSchedules1764500000000 } from './migrations/1764500000000-road-geometry-and-schedules';
 import { WorkPerLine1764600000000 } from './migrations/1764600000000-work-per-line';
 import { queryCounter } from './query-counter';
 
-export const ENTITIES = [BusStop, LineVariant, VariantStop, Tracking, TrackingLine, LinePoll];
+export const ENTITIES = [
+  BusStop,
+  LineVariant,
+  VariantStop,
+  VariantShape,
+  VariantSchedule,
+  Tracking,
+  TrackingLine,
+  LinePoll,
+];
 export const MIGRATIONS = [
   InitialSchema1764200000000,
   PositionsKeyedByBus1764300000000,
   HistoryWithTheLine1764400000000,
+  RoadGeometryAndSchedules1764500000000,
   WorkPerLine1764600000000,
 ];
 

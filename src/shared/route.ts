@@ -1,22 +1,35 @@
+import { segmentsNear } from './route-index';
+
+// Module-level aliases: under jest's vm sandbox a global `Math.` lookup costs more than the arithmetic.
+const {
+  PI: math_PI,
+  asin: math_asin,
+  cos: math_cos,
+  hypot: math_hypot,
+  max: math_max,
+  min: math_min,
+  sin: math_sin,
+  sqrt: math_sqrt,
+} = Math;
+
 /**
- * Route geometry: a polyline through a variant's stops, measured in metres along the path. The catalogue
- * has no street shapes, so consecutive stops are joined by straight segments; stops are a few hundred
- * metres apart, so the shortcut at corners is small.
+ * Route geometry: a polyline measured in metres along the path — a variant's road geometry (the city's
+ * own shape), or, where none is known, straight segments between its stops.
  */
 
 /** [longitude, latitude], the order the STM API uses. */
 export type LonLat = [number, number];
 
 export const EARTH_RADIUS_M = 6_371_000;
-const RAD = Math.PI / 180;
+const RAD = math_PI / 180;
 /** Metres per degree of latitude on the sphere above. */
 export const METERS_PER_DEGREE = EARTH_RADIUS_M * RAD;
 
 export function haversineMeters(a: LonLat, b: LonLat): number {
   const dLat = (b[1] - a[1]) * RAD;
   const dLon = (b[0] - a[0]) * RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * RAD) * Math.cos(b[1] * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+  const h = math_sin(dLat / 2) ** 2 + math_cos(a[1] * RAD) * math_cos(b[1] * RAD) * math_sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * math_asin(math_min(1, math_sqrt(h)));
 }
 
 export interface Route {
@@ -50,13 +63,29 @@ export function segmentIndexAt(route: Route, distance: number): number {
 
 /** The point `distance` metres along the route (clamped to its ends). */
 export function pointAtDistance(route: Route, distance: number): LonLat {
-  const d = Math.min(Math.max(distance, 0), route.length);
+  const d = math_min(math_max(distance, 0), route.length);
   const i = segmentIndexAt(route, d);
   const [a, b] = [route.points[i], route.points[i + 1]];
   const segment = route.cumulative[i + 1] - route.cumulative[i];
   const f = segment > 0 ? (d - route.cumulative[i]) / segment : 0;
   // Linear interpolation in degrees is exact enough over a few hundred metres.
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+}
+
+/**
+ * The stretch of the route from `from` to `to` metres along it, as a route of its own (measured from 0 at
+ * `from`). Null when the stretch is shorter than a metre.
+ */
+export function subRoute(route: Route, from: number, to: number): Route | null {
+  const start = math_min(math_max(from, 0), route.length);
+  const end = math_min(math_max(to, 0), route.length);
+  if (end - start < 1) return null;
+  const points: LonLat[] = [pointAtDistance(route, start)];
+  for (let i = 0; i < route.points.length; i++) {
+    if (route.cumulative[i] > start + 0.01 && route.cumulative[i] < end - 0.01) points.push(route.points[i]);
+  }
+  points.push(pointAtDistance(route, end));
+  return buildRoute(points);
 }
 
 export interface RouteProjection {
@@ -76,7 +105,7 @@ export function projectOntoRoute(route: Route, point: LonLat, fromDistance = 0):
   for (let i = segmentIndexAt(route, fromDistance); i < route.points.length - 1; i++) {
     const projection = projectOntoSegment(route, i, point);
     if (projection.distanceToRoute < best.distanceToRoute) {
-      best = { distanceToRoute: projection.distanceToRoute, along: Math.max(fromDistance, projection.along) };
+      best = { distanceToRoute: projection.distanceToRoute, along: math_max(fromDistance, projection.along) };
     }
   }
   return best;
@@ -121,6 +150,15 @@ const HINT_BEHIND_M = 300;
 const HINT_AHEAD_M = 1_200;
 const HINT_REACH_M = 250;
 
+/** A search over more segments than this reads the route's grid instead of every segment in range. */
+const SCAN_LIMIT = 64;
+/**
+ * How far around the point the grid is read. Every pass that can be chosen lies within AMBIGUOUS_WITHIN_M
+ * of the nearest one, so the answer is exact whenever the nearest is within GRID_REACH_M minus that;
+ * a point farther from the route than that (a detour, a bad fix) is searched the slow way.
+ */
+const GRID_REACH_M = 300;
+
 function projectWithin(
   route: Route,
   point: LonLat,
@@ -128,23 +166,31 @@ function projectWithin(
   from: number,
   to: number,
 ): RouteProjection {
-  const projections: RouteProjection[] = [];
+  const first = segmentIndexAt(route, math_max(0, from));
+  const last = math_min(route.points.length - 2, segmentIndexAt(route, math_max(0, to)));
+  let projections: RouteProjection[] | undefined;
   let nearest = Infinity;
-  const last = Math.min(route.points.length - 2, segmentIndexAt(route, Math.max(0, to)));
-  for (let i = segmentIndexAt(route, Math.max(0, from)); i <= last; i++) {
-    const projection = projectOntoSegment(route, i, point);
-    nearest = Math.min(nearest, projection.distanceToRoute);
-    projections.push(projection);
+  if (last - first > SCAN_LIMIT) {
+    const near = segmentsNear(route, point, GRID_REACH_M)?.filter((i) => i >= first && i <= last);
+    if (near) {
+      projections = near.map((i) => projectOntoSegment(route, i, point));
+      for (const p of projections) nearest = math_min(nearest, p.distanceToRoute);
+      if (nearest + AMBIGUOUS_WITHIN_M > GRID_REACH_M) projections = undefined;
+    }
   }
-  const passes = projections.filter(
-    (p) =>
-      p.distanceToRoute <= nearest + AMBIGUOUS_WITHIN_M &&
-      !projections.some(
-        (q) => q.distanceToRoute < p.distanceToRoute && Math.abs(q.along - p.along) < SEPARATE_PASSES_M,
-      ),
-  );
+  if (!projections) {
+    projections = [];
+    nearest = Infinity;
+    for (let i = first; i <= last; i++) {
+      const projection = projectOntoSegment(route, i, point);
+      nearest = math_min(nearest, projection.distanceToRoute);
+      projections.push(projection);
+    }
+  }
   let best: RouteProjection | undefined;
-  for (const candidate of passes) {
+  for (let k = 0; k < projections.length; k++) {
+    const candidate = projections[k];
+    if (candidate.distanceToRoute > nearest + AMBIGUOUS_WITHIN_M || !isPass(projections, k)) continue;
     const better =
       best === undefined ||
       (hint === undefined ? candidate.along < best.along : awayFrom(hint, candidate) < awayFrom(hint, best));
@@ -153,20 +199,36 @@ function projectWithin(
   return best ?? { distanceToRoute: Infinity, along: 0 };
 }
 
+/**
+ * No other projection within SEPARATE_PASSES_M along the route is nearer to the point. Projections are in
+ * route order (their along never decreases), so only the neighbours within that distance are looked at.
+ */
+function isPass(projections: readonly RouteProjection[], k: number): boolean {
+  const p = projections[k];
+  for (let j = k - 1; j >= 0 && p.along - projections[j].along < SEPARATE_PASSES_M; j--) {
+    if (projections[j].distanceToRoute < p.distanceToRoute) return false;
+  }
+  for (let j = k + 1; j < projections.length && projections[j].along - p.along < SEPARATE_PASSES_M; j++) {
+    if (projections[j].distanceToRoute < p.distanceToRoute) return false;
+  }
+  return true;
+}
+
 /** How far a projection is from the hint, a step back counting four times a step on: buses do not reverse. */
 function awayFrom(hint: number, projection: RouteProjection): number {
   return projection.along >= hint ? projection.along - hint : 4 * (hint - projection.along);
 }
 
-function projectOntoSegment(route: Route, i: number, point: LonLat): RouteProjection {
+/** Nearest point of segment i (points[i] → points[i + 1]) to `point`. */
+export function projectOntoSegment(route: Route, i: number, point: LonLat): RouteProjection {
   const [a, b] = [route.points[i], route.points[i + 1]];
-  const kx = Math.cos(a[1] * RAD) * METERS_PER_DEGREE;
+  const kx = math_cos(a[1] * RAD) * METERS_PER_DEGREE;
   const bx = (b[0] - a[0]) * kx;
   const by = (b[1] - a[1]) * METERS_PER_DEGREE;
   const px = (point[0] - a[0]) * kx;
   const py = (point[1] - a[1]) * METERS_PER_DEGREE;
   const len2 = bx * bx + by * by;
-  const f = len2 > 0 ? Math.min(1, Math.max(0, (px * bx + py * by) / len2)) : 0;
+  const f = len2 > 0 ? math_min(1, math_max(0, (px * bx + py * by) / len2)) : 0;
   const segment = route.cumulative[i + 1] - route.cumulative[i];
-  return { distanceToRoute: Math.hypot(px - f * bx, py - f * by), along: route.cumulative[i] + f * segment };
+  return { distanceToRoute: math_hypot(px - f * bx, py - f * by), along: route.cumulative[i] + f * segment };
 }

@@ -1,6 +1,9 @@
+import { dayTypeAt } from '../catalog/domain/service-days';
 import type { MontevideoData } from '../shared/montevideo-data';
-import { busStateAt, feedReportAt, inService, truePoint, type BusReport } from './bus-state';
-import { buildFleet, lineKey, type SimBus, type SimVariant } from './fleet';
+import { montevideoMidnight } from '../shared/montevideo-time';
+import { busStateAt, feedReportAt, inService, truePoint, type BusReport, type SimBus } from './bus-state';
+import { SimFleet, type SimLine } from './fleet';
+import { lineKey } from './sim-network';
 import type {
   ArrivalQuery,
   BusSimulatorOptions,
@@ -14,7 +17,10 @@ import type {
   VehicleQuery,
 } from './sim-types';
 import { formatStmTimestamp } from './stm-time';
-import { stopTimes, tripIndexAt, tripOf } from './trips';
+import { servesStop, stopTimes, TripBook } from './trips';
+
+// Module-level aliases: under jest's vm sandbox a global `Math.` lookup costs more than the arithmetic.
+const { max: math_max, round: math_round } = Math;
 
 /** arrivals() answers at most a day at a time: a day of the whole city is already over a million visits. */
 export const MAX_ARRIVALS_WINDOW_MS = 86_400_000;
@@ -22,24 +28,30 @@ export const MAX_ARRIVALS_WINDOW_MS = 86_400_000;
 /** A query arrivals() cannot answer; the message says why. */
 export class ArrivalQueryError extends Error {}
 
+const DAY_MS = 86_400_000;
 const byLineName = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
-const busKey = (bus: SimBusKey): string => `${bus.company}/${bus.busId}`;
 
 /**
- * Buses of every variant whose stop sequence is known, running trip after trip on a cycle anchored to the
- * epoch, each trip with its own timetable (see trips.ts). Output at a given simulated time depends only on
- * the seed and that time (built trips are cached, never state), so requests need no locking, any number of
- * simulator processes with the same seed agree, and tests can ask about any moment.
+ * The city's buses on their real roads (SPEC §3.6): every variant with a shape, its trips leaving at the
+ * timetable's minutes for the day type (a made-up timetable where the city has none), chained into each
+ * bus's day. Output at a given moment depends only on the seed and that moment (built trips are cached,
+ * never state), so requests need no locking, any number of simulator processes with the same seed agree,
+ * and tests can ask about any moment.
+ *
+ * Two clocks: the simulator's (`now()`, every timestamp and query) and the service's, `serviceAt` minus
+ * `startedAt` ahead of it, which decides the timetable, the day type and the traffic.
  */
 export class BusSimulator {
   readonly seed: number;
   readonly timeScale: number;
   readonly startedAt: number;
-  private readonly variants: SimVariant[];
-  private readonly variantsByLine = new Map<string, SimVariant[]>();
-  private readonly variantsByStop = new Map<number, { variant: SimVariant; stopIndex: number }[]>();
+  /** Service time minus clock time. */
+  readonly serviceShiftMs: number;
+  private readonly fleet: SimFleet;
+  private readonly book: TripBook;
   private readonly stopIds: Set<number>;
-  private readonly busesByKey = new Map<string, { variant: SimVariant; bus: SimBus }>();
+  private readonly busesByDay = new Map<string, SimBus[]>();
+  private lineNames?: string[];
 
   constructor(data: MontevideoData, options: BusSimulatorOptions) {
     if (!Number.isFinite(options.seed)) throw new Error(`seed must be a finite number, got ${options.seed}`);
@@ -49,19 +61,10 @@ export class BusSimulator {
     this.seed = options.seed;
     this.timeScale = options.timeScale;
     this.startedAt = options.startedAt ?? Date.now();
+    this.serviceShiftMs = (options.serviceAt ?? this.startedAt) - this.startedAt;
     this.stopIds = new Set(data.stops.map((s) => s.busstopId));
-    this.variants = buildFleet(data, options.seed);
-    for (const variant of this.variants) {
-      const sameLine = this.variantsByLine.get(variant.lineKey) ?? [];
-      sameLine.push(variant);
-      this.variantsByLine.set(variant.lineKey, sameLine);
-      variant.stopIds.forEach((stopId, stopIndex) => {
-        const entries = this.variantsByStop.get(stopId) ?? [];
-        entries.push({ variant, stopIndex });
-        this.variantsByStop.set(stopId, entries);
-      });
-      for (const bus of variant.buses) this.busesByKey.set(busKey(bus), { variant, bus });
-    }
+    this.fleet = new SimFleet(data, options.seed);
+    this.book = new TripBook(options.seed);
   }
 
   /** Simulated epoch ms. */
@@ -73,23 +76,40 @@ export class BusSimulator {
     return this.stopIds.has(stopId);
   }
 
+  /**
+   * Lines with a variant the city draws a road for: those the simulator runs. Cheap (it works nothing out),
+   * so that /health can say it at once.
+   */
   simulatedLines(): string[] {
-    return [...new Set(this.variants.map((v) => v.record.line))].sort(byLineName);
+    this.lineNames ??= this.fleet
+      .lineKeys()
+      .map((key) => this.fleet.network.lines.get(key)![0].line)
+      .sort(byLineName);
+    return this.lineNames;
   }
 
   simulatedVariantIds(): number[] {
-    return this.variants.map((v) => v.record.lineVariantId);
+    return this.allLines()
+      .flatMap((l) => l.variants.map((v) => v.record.lineVariantId))
+      .sort((a, b) => a - b);
   }
 
   vehicles(query: VehicleQuery = {}): SimVehicle[] {
-    const at = query.at ?? this.now();
+    const t = (query.at ?? this.now()) + this.serviceShiftMs;
     const wantedIds = query.variantIds?.length ? new Set(query.variantIds) : undefined;
     const vehicles: SimVehicle[] = [];
-    for (const variant of this.variantsFor(query.lines)) {
-      if (wantedIds && !wantedIds.has(variant.record.lineVariantId)) continue;
-      for (const bus of variant.buses) {
-        const report = feedReportAt(this.seed, variant, bus, at);
-        if (report) vehicles.push(this.toVehicle(variant, bus, report));
+    // Variants alone name their lines: the rest of the city need not be looked at.
+    const lines =
+      !query.lines?.length && wantedIds
+        ? [...new Set([...wantedIds].flatMap((id) => this.fleet.network.lineOfVariant(id) ?? []))].flatMap(
+            (key) => this.fleet.line(key) ?? [],
+          )
+        : this.linesFor(query.lines);
+    for (const line of lines) {
+      for (const bus of this.busesAround(line, t)) {
+        const report = feedReportAt(this.seed, this.book, bus, t);
+        if (!report || (wantedIds && !wantedIds.has(report.state.trip.variant.record.lineVariantId))) continue;
+        vehicles.push(this.toVehicle(bus, report));
       }
     }
     return vehicles;
@@ -97,27 +117,35 @@ export class BusSimulator {
 
   /**
    * Buses of `lines` (all lines serving the stop when empty) in service on a trip that serves the stop and
-   * has not reached it yet, as the feed shows them at `at`: soonest first, at most `amountPerLine` per line,
-   * each bus once. The eta is the bus's true arrival, so a bus the feed shows late but that is in truth
-   * already there is left out.
+   * has not reached it yet (or waiting to start one), as the feed shows them at `at`: soonest first, at most
+   * `amountPerLine` per line. The eta is the bus's true arrival.
    */
   upcoming(stopId: number, lines: string[], amountPerLine: number, at: number = this.now()): SimUpcomingBus[] {
+    const t = at + this.serviceShiftMs;
     const wanted = new Set(lines.map(lineKey).filter((l) => l !== ''));
-    const soonest = new Map<SimBus, { item: SimUpcomingBus; arrival: number }>();
-    for (const { variant, stopIndex } of this.variantsByStop.get(stopId) ?? []) {
-      if (wanted.size > 0 && !wanted.has(variant.lineKey)) continue;
-      for (const bus of variant.buses) {
-        const report = feedReportAt(this.seed, variant, bus, at);
-        if (!report) continue;
-        const arrival = this.arrivalAt(report, stopIndex, at);
-        if (arrival === undefined) continue;
+    const visits = new Map<number, number[]>();
+    const lineKeys = new Set<string>();
+    for (const { road, stopIndex } of this.fleet.network.visitsOf(stopId)) {
+      if (wanted.size > 0 && !wanted.has(road.lineKey)) continue;
+      visits.set(road.record.lineVariantId, [...(visits.get(road.record.lineVariantId) ?? []), stopIndex]);
+      lineKeys.add(road.lineKey);
+    }
+    const candidates: { item: SimUpcomingBus; arrival: number }[] = [];
+    for (const key of lineKeys) {
+      const line = this.fleet.line(key)!;
+      for (const bus of this.busesAround(line, t)) {
+        const report = feedReportAt(this.seed, this.book, bus, t);
+        if (!report || report.state.phase === 'at-terminus') continue;
+        const { trip } = report.state;
         // A stop the variant passes twice: the next visit is the one that counts.
-        const known = soonest.get(bus);
-        if (known && known.arrival <= arrival) continue;
-        soonest.set(bus, { item: this.toUpcoming(variant, bus, report, stopIndex, arrival, at), arrival });
+        const next = (visits.get(trip.variant.record.lineVariantId) ?? [])
+          .filter((i) => servesStop(trip, i) && trip.start + trip.profile.arrive[i] > t)
+          .sort((a, b) => a - b)[0];
+        if (next === undefined) continue;
+        const arrival = trip.start + trip.profile.arrive[next];
+        candidates.push({ item: this.toUpcoming(bus, report, next, arrival, t), arrival });
       }
     }
-    const candidates = [...soonest.values()];
     candidates.sort((a, b) => a.arrival - b.arrival || a.item.distance - b.item.distance);
     const perLine = new Map<string, number>();
     const result: SimUpcomingBus[] = [];
@@ -132,49 +160,62 @@ export class BusSimulator {
 
   /**
    * Ground truth: every time a bus reached a stop in [from, to] on a trip that serves it, by arrivedAt then
-   * busId. The same timetable drives vehicles(), so at arrivedAt the bus is at the stop and just before
-   * it is short of it. Throws ArrivalQueryError for a window that is not finite, inverted or over a day.
+   * busId. The same timetable drives vehicles(), so at arrivedAt the bus is at the stop and just before it
+   * is short of it. Throws ArrivalQueryError for a window that is not finite, inverted or over a day.
    */
   arrivals(query: ArrivalQuery): SimArrival[] {
-    const { stopId, from, to } = query;
-    if (!Number.isFinite(from) || !Number.isFinite(to)) {
-      throw new ArrivalQueryError(`from and to must be epoch milliseconds, got ${from} and ${to}`);
+    const { stopId } = query;
+    if (!Number.isFinite(query.from) || !Number.isFinite(query.to)) {
+      throw new ArrivalQueryError(`from and to must be epoch milliseconds, got ${query.from} and ${query.to}`);
     }
-    if (from > to) throw new ArrivalQueryError(`from (${from}) must not be after to (${to})`);
-    if (to - from > MAX_ARRIVALS_WINDOW_MS) {
-      throw new ArrivalQueryError(`the window from ${from} to ${to} is longer than 24 h; ask for a day at a time`);
+    if (query.from > query.to) throw new ArrivalQueryError(`from (${query.from}) must not be after to (${query.to})`);
+    if (query.to - query.from > MAX_ARRIVALS_WINDOW_MS) {
+      throw new ArrivalQueryError(
+        `the window from ${query.from} to ${query.to} is longer than 24 h; ask for a day at a time`,
+      );
     }
+    const shift = this.serviceShiftMs;
+    const [from, to] = [query.from + shift, query.to + shift];
     // Which stops of which variants to look at: those of the stop, or every stop of every variant.
-    const targets = new Map<SimVariant, number[] | undefined>();
-    if (stopId === undefined) {
-      for (const variant of this.variantsFor(query.lines)) targets.set(variant, undefined);
-    } else {
-      const lines = new Set(this.variantsFor(query.lines));
-      for (const { variant, stopIndex } of this.variantsByStop.get(stopId) ?? []) {
-        if (lines.has(variant)) targets.set(variant, [...(targets.get(variant) ?? []), stopIndex]);
+    const targets = new Map<number, number[] | undefined>();
+    const lines = this.linesFor(query.lines);
+    if (stopId !== undefined) {
+      const keys = new Set(lines.map((l) => l.key));
+      for (const { road, stopIndex } of this.fleet.network.visitsOf(stopId)) {
+        if (!keys.has(road.lineKey)) continue;
+        targets.set(road.record.lineVariantId, [...(targets.get(road.record.lineVariantId) ?? []), stopIndex]);
       }
     }
     const arrivals: SimArrival[] = [];
-    for (const [variant, stopIndexes] of targets) {
-      for (const bus of variant.buses) {
-        // A trip ends before the next one starts, so the trip running at `from` is the first that counts.
-        for (let k = tripIndexAt(variant, bus, from); k <= tripIndexAt(variant, bus, to); k++) {
-          const trip = tripOf(this.seed, variant, bus, k);
-          const { firstStop, lastStop } = trip;
-          for (const stopIndex of stopIndexes ?? range(firstStop, lastStop)) {
-            if (stopIndex < firstStop || stopIndex > lastStop) continue;
-            const { arrivedAt, departedAt } = stopTimes(trip, stopIndex);
-            if (arrivedAt < from || arrivedAt > to) continue;
-            arrivals.push({
-              busId: bus.busId,
-              company: bus.company,
-              line: variant.record.line,
-              lineVariantId: variant.record.lineVariantId,
-              stopId: variant.stopIds[stopIndex],
-              stopIndex,
-              arrivedAt,
-              departedAt,
-            });
+    for (const line of lines) {
+      if (stopId !== undefined && !line.variants.some((v) => targets.has(v.record.lineVariantId))) continue;
+      for (
+        let midnight = montevideoMidnight(from) - DAY_MS;
+        midnight <= to;
+        midnight = montevideoMidnight(midnight + 1.5 * DAY_MS)
+      ) {
+        for (const bus of this.busesOn(line, midnight)) {
+          for (const [tripIndex, planned] of bus.block.trips.entries()) {
+            const id = planned.variant.record.lineVariantId;
+            if (stopId !== undefined && !targets.has(id)) continue;
+            if (midnight + planned.startMs > to || midnight + planned.plannedEndMs < from) continue;
+            const trip = this.book.tripOf(bus, tripIndex);
+            const indexes = targets.get(id) ?? trip.variant.stopIds.map((_, i) => i);
+            for (const stopIndex of indexes) {
+              if (!servesStop(trip, stopIndex)) continue;
+              const { arrivedAt, departedAt } = stopTimes(trip, stopIndex);
+              if (arrivedAt < from || arrivedAt > to) continue;
+              arrivals.push({
+                busId: bus.busId,
+                company: bus.company,
+                line: trip.variant.record.line,
+                lineVariantId: id,
+                stopId: trip.variant.stopIds[stopIndex],
+                stopIndex,
+                arrivedAt: arrivedAt - shift,
+                departedAt: departedAt - shift,
+              });
+            }
           }
         }
       }
@@ -189,75 +230,109 @@ export class BusSimulator {
     );
   }
 
-  /** Every simulated bus, in fleet order (by variant id). */
-  buses(): SimBusInfo[] {
-    return this.variants.flatMap((variant) =>
-      variant.buses.map((bus) => ({
+  /** The buses that have work on the service days running at `at` (default now()), line by line. */
+  buses(at: number = this.now()): SimBusInfo[] {
+    const t = at + this.serviceShiftMs;
+    return this.allLines().flatMap((line) =>
+      this.busesAround(line, t).map((bus) => ({
         company: bus.company,
         busId: bus.busId,
-        line: variant.record.line,
-        lineVariantId: variant.record.lineVariantId,
+        line: line.line,
+        lineVariantId: busStateAt(this.book, bus, t).trip.variant.record.lineVariantId,
       })),
     );
   }
 
   /** Where the bus truly is at `at` (default now()), in service or not; undefined for an unknown bus. */
   trueState(key: SimBusKey, at: number = this.now()): SimBusTruth | undefined {
-    const found = this.busesByKey.get(busKey(key));
+    const t = at + this.serviceShiftMs;
+    const found = this.fleet.busOf(key.company, key.busId);
     if (!found) return undefined;
-    const { variant, bus } = found;
-    const state = busStateAt(this.seed, variant, bus, at);
+    const bus = [montevideoMidnight(t), montevideoMidnight(t) - DAY_MS]
+      .filter((midnight) => dayNumber(midnight) % 2 === found.parity)
+      .map((midnight) => this.busesOn(found.line, midnight)[found.index])
+      .find((b) => b !== undefined);
+    if (!bus || bus.busId !== key.busId) return undefined;
+    const state = busStateAt(this.book, bus, t);
     const { trip, motion } = state;
     return {
       company: bus.company,
       busId: bus.busId,
-      line: variant.record.line,
-      lineVariantId: variant.record.lineVariantId,
+      line: found.line.line,
+      lineVariantId: trip.variant.record.lineVariantId,
       phase: state.phase,
       inService: inService(state),
-      tripIndex: trip.index,
-      tripStart: trip.start,
-      firstStop: trip.firstStop,
+      tripIndex: state.tripIndex,
+      tripStart: trip.start - this.serviceShiftMs,
+      firstStop: 0,
       lastStop: trip.lastStop,
       along: motion.along,
       speedMps: motion.speedMps,
       stopIndex: motion.lastStop,
-      location: { type: 'Point', coordinates: truePoint(variant, motion.along) },
+      location: { type: 'Point', coordinates: truePoint(state) },
+      detour: trip.detour && { from: trip.detour.from, to: trip.detour.to },
     };
   }
 
   linesForStop(stopId: number): SimStopLine[] {
     const lines = new Map<string, SimStopLine>();
-    for (const { variant } of this.variantsByStop.get(stopId) ?? []) {
-      lines.set(variant.record.line, { lineId: variant.record.lineId, line: variant.record.line });
+    for (const { road } of this.fleet.network.visitsOf(stopId)) {
+      lines.set(road.record.line, { lineId: road.record.lineId, line: road.record.line });
     }
     return [...lines.values()].sort((a, b) => byLineName(a.line, b.line));
   }
 
-  private variantsFor(lines: string[] | undefined): SimVariant[] {
+  private allLines(): SimLine[] {
+    return this.fleet.lineKeys().flatMap((key) => this.fleet.line(key) ?? []);
+  }
+
+  private linesFor(lines: string[] | undefined): SimLine[] {
     const keys = (lines ?? []).map(lineKey).filter((l) => l !== '');
-    if (keys.length === 0) return this.variants;
-    return [...new Set(keys)].flatMap((key) => this.variantsByLine.get(key) ?? []);
+    if (keys.length === 0) return this.allLines();
+    return [...new Set(keys)].flatMap((key) => this.fleet.line(key) ?? []);
   }
 
-  /**
-   * Epoch ms at which the bus reaches the stop on the trip its report shows, or undefined when that trip
-   * does not serve the stop or the bus has reached it by `at` (the report, taken earlier, may not show it).
-   */
-  private arrivalAt(report: BusReport, stopIndex: number, at: number): number | undefined {
-    const { trip } = report.state;
-    if (report.state.phase === 'at-terminus') return undefined;
-    if (stopIndex < trip.firstStop || stopIndex > trip.lastStop) return undefined;
-    const arrival = trip.start + trip.profile.arrive[stopIndex];
-    return arrival > at ? arrival : undefined;
+  /** The line's buses on the service days that can have trips running at service time t: today's and yesterday's. */
+  private busesAround(line: SimLine, t: number): SimBus[] {
+    const today = montevideoMidnight(t);
+    return [...this.busesOn(line, today - DAY_MS), ...this.busesOn(line, today)].filter(
+      (bus) => t >= bus.midnight + bus.block.fromMs && t <= bus.midnight + bus.block.toMs + 5 * 60_000,
+    );
   }
 
-  private toVehicle(variant: SimVariant, bus: SimBus, report: BusReport): SimVehicle {
-    const { record } = variant;
+  /** The line's buses on the service day starting at `midnight`; remembered for a few days of the network. */
+  private busesOn(line: SimLine, midnight: number): SimBus[] {
+    const day = dayNumber(midnight);
+    const key = `${line.key}/${day}`;
+    let buses = this.busesByDay.get(key);
+    if (!buses) {
+      const parity = day % 2;
+      buses = this.fleet.blocks(line, dayTypeAt(midnight + DAY_MS / 2)).map((block) => {
+        const rhythm = this.fleet.reportRhythm(line, parity, block.index);
+        return {
+          line,
+          block,
+          midnight,
+          company: line.company,
+          busId: this.fleet.busNumber(line, parity, block.index),
+          ...rhythm,
+          identity: [line.ordinal, companyCode(line.company), parity, block.index],
+          trips: [],
+        };
+      });
+      // About two days of the whole network (each bus keeps the trips it ran): older days are dropped.
+      if (this.busesByDay.size > 600) this.busesByDay.clear();
+      this.busesByDay.set(key, buses);
+    }
+    return buses;
+  }
+
+  private toVehicle(bus: SimBus, report: BusReport): SimVehicle {
+    const { record } = report.state.trip.variant;
     return {
       eType: 'buses',
       company: bus.company,
-      timestamp: formatStmTimestamp(report.reportedAt),
+      timestamp: formatStmTimestamp(report.reportedAt - this.serviceShiftMs),
       busId: bus.busId,
       line: record.line,
       lineVariantId: record.lineVariantId,
@@ -273,16 +348,9 @@ export class BusSimulator {
     };
   }
 
-  private toUpcoming(
-    variant: SimVariant,
-    bus: SimBus,
-    report: BusReport,
-    stopIndex: number,
-    arrival: number,
-    at: number,
-  ): SimUpcomingBus {
-    const { record, offsets } = variant;
-    const { motion } = report.state;
+  private toUpcoming(bus: SimBus, report: BusReport, stopIndex: number, arrival: number, t: number): SimUpcomingBus {
+    const { trip, motion } = report.state;
+    const { record, offsets } = trip.variant;
     return {
       busId: bus.busId,
       companyName: bus.company,
@@ -292,8 +360,8 @@ export class BusSimulator {
       destination: record.destination,
       subline: record.subline,
       special: record.special,
-      eta: Math.round((arrival - at) / 1000),
-      distance: Math.max(0, Math.round(offsets[stopIndex] - motion.along)),
+      eta: math_round((arrival - t) / 1000),
+      distance: math_max(0, math_round(offsets[stopIndex] - motion.along)),
       position: stopIndex - motion.lastStop,
       access: null,
       thermalConfort: null,
@@ -303,7 +371,12 @@ export class BusSimulator {
   }
 }
 
-/** [from, to], both inclusive. */
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+function dayNumber(midnight: number): number {
+  return math_round(midnight / DAY_MS);
+}
+
+function companyCode(company: string): number {
+  let code = 0;
+  for (const c of company) code = code * 31 + c.charCodeAt(0);
+  return code >>> 0;
 }

@@ -1,14 +1,20 @@
-import type { MontevideoData, RawLineVariant } from '../shared/montevideo-data';
-import { between, hashSeed, intBetween, shuffleInPlace, streamFor } from './prng';
-import { buildRoute, type LonLat, type Route } from '../shared/route';
-import { RUSH_HOUR_FACTOR, TERMINUS_WAIT_MS, TURNAROUND_SLACK_MS } from './schedule';
+import type { DayType } from '../catalog/entities/variant-schedule.entity';
+import type { MontevideoData } from '../shared/montevideo-data';
+import { haversineMeters } from '../shared/route';
+import { intBetween, streamFor } from './prng';
+import { RUSH_HOUR_FACTOR } from './schedule';
+import { simNetworkOf, type SimNetwork, type SimRoad } from './sim-network';
+import { DAY_TYPE_INDEX, departureMinutes } from './timetable';
 import { MAX_CRUISE_KMH, MIN_CRUISE_KMH, segmentBaseSpeedsKmh } from './trip-profile';
-import type { Trip } from './trips';
+
+// Module-level aliases: under jest's vm sandbox a global `Math.` lookup costs more than the arithmetic.
+const { floor: math_floor, max: math_max, min: math_min, round: math_round } = Math;
 
 /**
- * The simulated fleet, built once from the catalogue and the seed: which variants run, their geometry,
- * how many buses each has, and each bus's identity and cycle. Nothing here changes afterwards, except the
- * per-bus cache of trips (see trips.ts), which only remembers what can be recomputed.
+ * The simulated fleet, per seed: each line's operator, each variant's typical speeds, and for each kind of
+ * service day the line's buses — its scheduled trips chained into the day's work of each bus (a bus that
+ * ends a trip at a terminus takes the next trip that leaves from there, often of another variant: the
+ * other direction). Built a line and a day type at a time, on first use; nothing here changes afterwards.
  */
 
 /** Montevideo's operators; CUTCSA runs most of the network. */
@@ -20,53 +26,179 @@ const COMPANIES: { name: string; share: number }[] = [
 ];
 
 // Salts keep the random streams of different decisions apart even when their other keys coincide.
-// 3 drew the one timetable each bus used to repeat, before trips had their own: retired, not reused.
+// 3 drew the one timetable each bus used to repeat, and 4 the shuffled bus numbers: retired, not reused.
 export const Salt = {
   Company: 1,
   Variant: 2,
-  BusIds: 4,
   Report: 5,
   Noise: 6,
   Trip: 7,
   ShortTurn: 8,
   Lag: 9,
   Dropout: 10,
+  Detour: 11,
+  Departure: 12,
 } as const;
 
-/** Trips remembered per bus: the current one, the next, and a few a caller is likely to ask again. */
-export const TRIPS_CACHED_PER_BUS = 4;
+/** A bus takes the next trip from where its last one ended: the two stops at most this far apart. */
+const SAME_TERMINUS_M = 600;
+/** The least time a bus spends at its terminus between two trips. */
+export const TURNAROUND_MS = 3 * 60_000;
+/** A bus leaves the depot for its first trip and shows in the feed, at its first stop, this long before. */
+export const PRE_DEPARTURE_MS = 5 * 60_000;
+/** Slower than a typical trip by this much, and a margin on top: what a bus's day is planned with. */
+const SLOW_PACE = 0.9;
+const PLAN_MARGIN_MS = 3 * 60_000;
+/** Bus numbers: each line of an operator has a block of them, half for even service days, half for odd. */
+export const BUS_NUMBERS_PER_LINE = 600;
+const PER_PARITY = BUS_NUMBERS_PER_LINE / 2;
 
-export interface SimBus {
-  index: number;
-  company: string;
-  busId: number;
-  /** Epoch ms, within [0, cycleMs), of trip 0's start; trip k starts k whole cycles later (k may be negative). */
-  firstDeparture: number;
-  /** The bus reports at epoch ms ≡ reportPhaseMs (mod the report interval); whole seconds. */
-  reportPhaseMs: number;
-  /** Trip k → its timetable, at most TRIPS_CACHED_PER_BUS of them: a cache, filled by trips.ts. */
-  trips: Map<number, Trip>;
-}
-
-export interface SimVariant {
-  record: RawLineVariant;
-  /** Line name trimmed and upper-cased, for lookups. */
-  lineKey: string;
-  stopIds: number[];
-  /** stop id → index in stopIds. */
-  stopIndex: Map<number, number>;
-  route: Route;
-  /** Metres along the route of each stop. */
-  offsets: number[];
-  /** Typical cruise speed on each segment (km/h) before time of day and the bus's own pace. */
+export interface SimVariant extends SimRoad {
+  /** Typical cruise speed on each stretch between stops (km/h), before time of day and the bus's own pace. */
   baseSpeedsKmh: number[];
-  /** Every bus repeats its trip with this period; buses are spread evenly over it. */
-  cycleMs: number;
-  buses: SimBus[];
 }
 
-export function lineKey(line: string): string {
-  return line.trim().toUpperCase();
+/** A scheduled trip of a line's day, as planned: times in ms after the service day's midnight. */
+export interface PlannedTrip {
+  variant: SimVariant;
+  /** The minute of the timetable it runs for. */
+  minute: number;
+  /** When it leaves its first stop: the timetable's minute, plus the bus's own lateness (0–60 s). */
+  startMs: number;
+  /** The latest it will reach its last stop, however slow the trip (it is squeezed to fit otherwise). */
+  plannedEndMs: number;
+}
+
+/** One bus's day: its trips, in order, and when it is in service (ms after the service day's midnight). */
+export interface SimBlock {
+  index: number;
+  trips: PlannedTrip[];
+  fromMs: number;
+  toMs: number;
+}
+
+export interface SimLine {
+  key: string;
+  line: string;
+  company: string;
+  /** Place among its operator's lines: where its block of bus numbers lies. */
+  ordinal: number;
+  variants: SimVariant[];
+  days: Partial<Record<DayType, SimBlock[]>>;
+}
+
+export class SimFleet {
+  readonly network: SimNetwork;
+  private readonly lines = new Map<string, SimLine>();
+  private readonly owners = new Map<string, { company: string; ordinal: number }>();
+  private readonly byNumber = new Map<string, string>();
+
+  constructor(
+    private readonly data: MontevideoData,
+    readonly seed: number,
+  ) {
+    this.network = simNetworkOf(data);
+    const shaped = new Set(Object.keys(data.shapes).map(Number));
+    const counts = new Map<string, number>();
+    for (const [key, records] of this.network.lines) {
+      if (!records.some((r) => shaped.has(r.lineVariantId))) continue;
+      const company = pickCompany(seed, records[0].lineId);
+      const ordinal = counts.get(company) ?? 0;
+      counts.set(company, ordinal + 1);
+      this.owners.set(key, { company, ordinal });
+      this.byNumber.set(`${company}/${ordinal}`, key);
+    }
+  }
+
+  /** Keys of the lines that may have buses (a variant with a shape). */
+  lineKeys(): string[] {
+    return [...this.owners.keys()];
+  }
+
+  line(key: string): SimLine | undefined {
+    let line = this.lines.get(key);
+    const owner = this.owners.get(key);
+    if (!line && owner) {
+      const variants = this.network.roadsOf(key).map((road) => this.variantOf(road));
+      line = { key, line: variants[0]?.record.line ?? key, ...owner, variants, days: {} };
+      this.lines.set(key, line);
+    }
+    return line;
+  }
+
+  /** The line's buses on a kind of service day. */
+  blocks(line: SimLine, dayType: DayType): SimBlock[] {
+    return (line.days[dayType] ??= chainTrips(this.plannedTrips(line, dayType)));
+  }
+
+  /** The bus number of block `index` on a service day of the given parity; and back. */
+  busNumber(line: SimLine, parity: number, index: number): number {
+    return line.ordinal * BUS_NUMBERS_PER_LINE + parity * PER_PARITY + (index % PER_PARITY) + 1;
+  }
+
+  busOf(company: string, busId: number): { line: SimLine; parity: number; index: number } | undefined {
+    const n = busId - 1;
+    const key = this.byNumber.get(`${company}/${math_floor(n / BUS_NUMBERS_PER_LINE)}`);
+    const line = key === undefined ? undefined : this.line(key);
+    if (!line || n < 0) return undefined;
+    const rest = n % BUS_NUMBERS_PER_LINE;
+    return { line, parity: math_floor(rest / PER_PARITY), index: rest % PER_PARITY };
+  }
+
+  /** How often the bus reports (10–20 s, whole seconds) and at which second of that period. */
+  reportRhythm(line: SimLine, parity: number, index: number): { intervalMs: number; phaseMs: number } {
+    const random = streamFor(this.seed, Salt.Report, line.ordinal, hashCompany(line.company), parity, index);
+    const intervalMs = intBetween(random, 10, 20) * 1000;
+    return { intervalMs, phaseMs: intBetween(random, 0, intervalMs / 1000 - 1) * 1000 };
+  }
+
+  private variantOf(road: SimRoad): SimVariant {
+    const random = streamFor(this.seed, Salt.Variant, road.record.lineVariantId);
+    const baseSpeedsKmh = segmentBaseSpeedsKmh(road.offsets, random).map((kmh, k) => {
+      // The centre (Ciudad Vieja, Centro, Cordón) crawls; the outskirts run freer.
+      const mid = (road.offsets[k] + road.offsets[k + 1]) / 2;
+      const fromCentre = haversineMeters(pointNear(road, mid), CENTRE);
+      return kmh * (fromCentre < 2_500 ? 0.85 : fromCentre > 8_000 ? 1.1 : 1);
+    });
+    return { ...road, baseSpeedsKmh };
+  }
+
+  private plannedTrips(line: SimLine, dayType: DayType): PlannedTrip[] {
+    const trips: PlannedTrip[] = [];
+    for (const variant of line.variants) {
+      const id = variant.record.lineVariantId;
+      for (const minute of departureMinutes(this.data.schedules, this.seed, id, dayType)) {
+        const late = streamFor(this.seed, Salt.Departure, id, DAY_TYPE_INDEX[dayType], minute)();
+        const startMs = minute * 60_000 + math_floor(late * 60) * 1000;
+        const hour = (minute / 60) % 24;
+        const rush = (hour >= 6.5 && hour < 10) || (hour >= 16.5 && hour < 20);
+        const factor = (rush ? RUSH_HOUR_FACTOR : 1) * SLOW_PACE;
+        trips.push({
+          variant,
+          minute,
+          startMs,
+          plannedEndMs: startMs + expectedTripMs(variant, factor) + PLAN_MARGIN_MS,
+        });
+      }
+    }
+    return trips.sort(
+      (a, b) => a.startMs - b.startMs || a.variant.record.lineVariantId - b.variant.record.lineVariantId,
+    );
+  }
+}
+
+/** Plaza Independencia. */
+const CENTRE: [number, number] = [-56.2003, -34.9068];
+
+function pointNear(road: SimRoad, along: number): [number, number] {
+  const { points, cumulative } = road.route;
+  let i = 0;
+  while (i < points.length - 2 && cumulative[i + 1] < along) i++;
+  return points[i];
+}
+
+function hashCompany(company: string): number {
+  return COMPANIES.findIndex((c) => c.name === company);
 }
 
 function pickCompany(seed: number, lineId: number): string {
@@ -78,106 +210,44 @@ function pickCompany(seed: number, lineId: number): string {
   return COMPANIES[0].name;
 }
 
-/** The slowest pace buildTripProfile gives a trip (its temperament). */
-const SLOW_PACE = 0.9;
-/** Room for unlucky dwells and holds on top of the average ones (a couple of standard deviations). */
-const PEAK_MARGIN_MS = 120_000;
-
-function buildVariant(
-  seed: number,
-  record: RawLineVariant,
-  stopIds: number[],
-  points: LonLat[],
-  variantsOfLine: number,
-): SimVariant {
-  const random = streamFor(seed, Salt.Variant, record.lineVariantId);
-  const route = buildRoute(points);
-  // The path runs through the stops themselves, so each stop's offset is its cumulative distance.
-  const offsets = route.cumulative;
-  const baseSpeeds = segmentBaseSpeedsKmh(offsets, random);
-  // The headway riders see is the line's: a line whose service is split over several variants (each
-  // direction, short runs) runs each of them less often. Variants usually come in direction pairs.
-  const headwayMs = between(random, 4, 15) * Math.max(1, variantsOfLine / 2) * 60_000;
-  const layoverMs = between(random, 3, 6) * 60_000;
-  const phase = random();
-
-  const typicalMs = expectedTripMs(offsets, baseSpeeds, 1);
-  // The cycle must fit a slow driver's peak-hour trip too, so middays and nights leave longer layovers;
-  // trips.ts squeezes the rare trip that still would not fit.
-  const slowPeakMs = expectedTripMs(offsets, baseSpeeds, RUSH_HOUR_FACTOR * SLOW_PACE) + PEAK_MARGIN_MS;
-  const turnaroundMs = TERMINUS_WAIT_MS + TURNAROUND_SLACK_MS;
-  const cycleMs = Math.ceil(Math.max(typicalMs + layoverMs, slowPeakMs + turnaroundMs) / 1000) * 1000;
-  // Sized for the peak: the line keeps its headway then, and has buses to spare off-peak.
-  const count = Math.max(1, Math.round(cycleMs / headwayMs));
-  const company = pickCompany(seed, record.lineId);
-  const buses = Array.from({ length: count }, (_, index): SimBus => ({
-    index,
-    company,
-    busId: 0, // assigned once the whole fleet is known
-    firstDeparture: Math.floor(((phase + index / count) % 1) * cycleMs),
-    reportPhaseMs: intBetween(streamFor(seed, Salt.Report, record.lineVariantId, index), 0, 9) * 1000,
-    trips: new Map(),
-  }));
-  const stopIndex = new Map(stopIds.map((id, i) => [id, i]));
-  return {
-    record,
-    lineKey: lineKey(record.line),
-    stopIds,
-    stopIndex,
-    route,
-    offsets,
-    baseSpeedsKmh: baseSpeeds,
-    cycleMs,
-    buses,
-  };
+/** Average trip time at `factor` × the base speeds: 20 s per stop, a quarter of the stretches held ~25 s. */
+function expectedTripMs(variant: SimVariant, factor: number): number {
+  const { offsets, baseSpeedsKmh } = variant;
+  let ms = 0;
+  for (let k = 0; k < baseSpeedsKmh.length; k++) {
+    const kmh = math_min(MAX_CRUISE_KMH, math_max(MIN_CRUISE_KMH, baseSpeedsKmh[k] * factor));
+    ms += ((offsets[k + 1] - offsets[k]) / (kmh / 3.6)) * 1000 + 20_000 + 0.25 * 25_000;
+  }
+  return math_round(ms);
 }
 
 /**
- * Average trip time at `factor` × the base speeds (clamped as buildTripProfile clamps them): 20 s per stop,
- * a quarter of the segments held ~25 s.
+ * The day's work of each bus: trips in start order, each taken by the bus that has waited longest at a
+ * terminus near its first stop and is ready in time, or by a bus out of the depot.
  */
-function expectedTripMs(offsets: number[], baseSpeedsKmh: number[], factor: number): number {
-  let ms = 0;
-  for (let k = 0; k < baseSpeedsKmh.length; k++) {
-    const kmh = Math.min(MAX_CRUISE_KMH, Math.max(MIN_CRUISE_KMH, baseSpeedsKmh[k] * factor));
-    ms += ((offsets[k + 1] - offsets[k]) / (kmh / 3.6)) * 1000 + 20_000 + 0.25 * 25_000;
+export function chainTrips(trips: readonly PlannedTrip[]): SimBlock[] {
+  const blocks: SimBlock[] = [];
+  for (const trip of trips) {
+    const first = trip.variant.route.points[0];
+    let chosen: SimBlock | undefined;
+    for (const block of blocks) {
+      const last = block.trips[block.trips.length - 1];
+      if (last.plannedEndMs + TURNAROUND_MS > trip.startMs) continue;
+      const end = last.variant.route.points[last.variant.route.points.length - 1];
+      if (haversineMeters(end, first) > SAME_TERMINUS_M) continue;
+      if (!chosen || last.plannedEndMs < chosen.trips[chosen.trips.length - 1].plannedEndMs) chosen = block;
+    }
+    if (chosen) {
+      chosen.trips.push(trip);
+      chosen.toMs = trip.plannedEndMs;
+    } else {
+      blocks.push({
+        index: blocks.length,
+        trips: [trip],
+        fromMs: trip.startMs - PRE_DEPARTURE_MS,
+        toMs: trip.plannedEndMs,
+      });
+    }
   }
-  return ms;
-}
-
-/** Bus numbers are unique per company (they repeat across companies, as in the real fleet). */
-function assignBusIds(seed: number, variants: SimVariant[]): void {
-  COMPANIES.forEach((company, c) => {
-    const buses = variants.flatMap((v) => v.buses.filter((b) => b.company === company.name));
-    const pool = Array.from({ length: buses.length * 2 + 100 }, (_, i) => i + 1);
-    shuffleInPlace(pool, streamFor(seed, Salt.BusIds, c));
-    buses.forEach((bus, i) => (bus.busId = pool[i]));
-  });
-}
-
-/** Variants with a known stop sequence of at least two stops found in the catalogue, by variant id. */
-export function buildFleet(data: MontevideoData, seed: number): SimVariant[] {
-  const stops = new Map(data.stops.map((s) => [s.busstopId, s.location.coordinates]));
-  const runnable = [...data.variants]
-    .sort((a, b) => a.lineVariantId - b.lineVariantId)
-    // Sequences can name stops the catalogue lacks; the bus simply does not stop there.
-    .map((record) => ({
-      record,
-      stopIds: (data.variantStops[String(record.lineVariantId)] ?? []).filter((id) => stops.has(id)),
-    }))
-    .filter(({ stopIds }) => stopIds.length >= 2);
-  const variantsPerLine = new Map<string, number>();
-  for (const { record } of runnable)
-    variantsPerLine.set(lineKey(record.line), (variantsPerLine.get(lineKey(record.line)) ?? 0) + 1);
-  const variants = runnable.map(({ record, stopIds }) =>
-    buildVariant(
-      seed,
-      record,
-      stopIds,
-      stopIds.map((id) => stops.get(id) as LonLat),
-      variantsPerLine.get(lineKey(record.line))!,
-    ),
-  );
-  assignBusIds(hashSeed(seed), variants);
-  return variants;
+  return blocks;
 }

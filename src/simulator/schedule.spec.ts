@@ -1,4 +1,4 @@
-import { maxTripDurationMs, montevideoHourOfDay, NIGHT_FACTOR, RUSH_HOUR_FACTOR, trafficFactorAt } from './schedule';
+import { montevideoHourOfDay, NIGHT_FACTOR, RUSH_HOUR_FACTOR, trafficFactorAt } from './schedule';
 
 /** Epoch ms of a Montevideo local time on 2025-11-15 (UTC−3). */
 const local = (hours: number, minutes = 0): number => Date.UTC(2025, 10, 15, hours + 3, minutes);
@@ -34,11 +34,5 @@ describe('trafficFactorAt', () => {
 
   it('slows the peaks to 0.8 and speeds the night to 1.12', () => {
     expect([RUSH_HOUR_FACTOR, NIGHT_FACTOR]).toEqual([0.8, 1.12]);
-  });
-});
-
-describe('maxTripDurationMs', () => {
-  it('leaves the terminus wait and a minute of turnaround in every cycle', () => {
-    expect(maxTripDurationMs(3_600_000)).toBe(3_600_000 - 45_000 - 60_000);
   });
 });

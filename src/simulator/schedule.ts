@@ -1,14 +1,6 @@
 import { MONTEVIDEO_OFFSET_MS } from './stm-time';
 
-/**
- * How the timetable bends over the day, and the turnaround every trip must leave room for. Kept apart
- * from the fleet and the trips so both can size themselves against the same numbers.
- */
-
-/** After the last stop the bus stays there a moment, then reappears at the first stop for its next trip. */
-export const TERMINUS_WAIT_MS = 45_000;
-/** The least time a bus spends at the first stop before its next trip, however late it came in. */
-export const TURNAROUND_SLACK_MS = 60_000;
+/** How traffic bends over the day: the speed multiplier at each hour, for the fleet and the trips alike. */
 
 /** Multipliers of cruise speed: Montevideo's peaks crawl, its nights run clear. */
 export const RUSH_HOUR_FACTOR = 0.8;
@@ -36,9 +28,4 @@ export function trafficFactorAt(epochMs: number): number {
   if (RUSH_HOURS.some(([from, to]) => hour >= from && hour < to)) return RUSH_HOUR_FACTOR;
   if (hour >= NIGHT_STARTS || hour < NIGHT_ENDS) return NIGHT_FACTOR;
   return 1;
-}
-
-/** The longest a trip may take and still leave the terminus wait and the turnaround before the next one. */
-export function maxTripDurationMs(cycleMs: number): number {
-  return cycleMs - TERMINUS_WAIT_MS - TURNAROUND_SLACK_MS;
 }

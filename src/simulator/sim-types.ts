@@ -56,6 +56,13 @@ export interface BusSimulatorOptions {
   timeScale: number;
   /** Real epoch ms from which simulated time runs faster or slower; default: construction time. */
   startedAt?: number;
+  /**
+   * The moment of the city's service the simulator shows at `startedAt` (epoch ms; default: that same
+   * moment). Timestamps, arrivals and queries stay on the simulator's clock; only the timetable, the day
+   * type and the traffic of the hour are read this far ahead (or behind). Tests pin the service to a weekday
+   * morning this way, whatever the hour they run at, and the product still sees fresh fixes.
+   */
+  serviceAt?: number;
 }
 
 export interface VehicleQuery {
@@ -110,7 +117,7 @@ export interface SimBusTruth extends SimBusInfo {
   phase: BusPhase;
   /** Absent from the feed when false. */
   inService: boolean;
-  /** The trip it is on, or waits for (or runs empty towards): index k, start, and the stops it serves. */
+  /** The trip it is on, has just ended, or waits for: its place in the bus's day, start, and the stops it serves. */
   tripIndex: number;
   tripStart: number;
   firstStop: number;
@@ -120,6 +127,8 @@ export interface SimBusTruth extends SimBusInfo {
   speedMps: number;
   /** Index of the last stop reached on the trip (the bus is at it, or just past it). */
   stopIndex: number;
-  /** True position, without GPS noise. */
+  /** True position, without GPS noise (off its road on a detour). */
   location: GeoPoint;
+  /** The trip leaves its road for a stretch: [from, to] metres along it, or null. */
+  detour: { from: number; to: number } | null;
 }

@@ -1,3 +1,5 @@
+import { montevideoMidnight } from '../shared/montevideo-time';
+import { parseInstant } from './arrivals-route';
 import type { FaultsPatch } from './faults';
 
 /** Settings of the standalone simulator, read from the environment once at start. */
@@ -6,6 +8,8 @@ export interface SimulatorConfig {
   host: string;
   seed: number;
   timeScale: number;
+  /** The moment of the city's service shown at start (epoch ms); absent: the clock's own. */
+  serviceAt?: number;
   clientId?: string;
   clientSecret?: string;
   /** Faults injected from the start (only those set); change them later through `/_sim/faults`. */
@@ -51,6 +55,27 @@ function rate(env: Env, name: string): number {
   return value;
 }
 
+/**
+ * SIMULATOR_SERVICE_AT: an instant with an offset (`2026-06-10T08:00:00-03:00`), or a local time of day
+ * (`08:00`: today in Montevideo at that hour), whose service the simulator shows from its start on.
+ */
+function serviceAt(env: Env, now: number): number | undefined {
+  const text = read(env, 'SIMULATOR_SERVICE_AT');
+  if (text === undefined) return undefined;
+  const clock = /^(\d{1,2}):(\d{2})$/.exec(text);
+  const value = clock
+    ? Number(clock[1]) < 24 && Number(clock[2]) < 60
+      ? montevideoMidnight(now) + (Number(clock[1]) * 60 + Number(clock[2])) * 60_000
+      : NaN
+    : parseInstant(text);
+  if (!Number.isFinite(value)) {
+    throw new SimulatorConfigError(
+      `SIMULATOR_SERVICE_AT must be a time of day (08:30) or an instant with an offset (2026-06-10T08:30:00-03:00), got "${text}"`,
+    );
+  }
+  return value;
+}
+
 /** Only the faults that are on, so the config reads `{}` in the usual case. */
 function faults(env: Env): FaultsPatch {
   const patch: FaultsPatch = {
@@ -63,7 +88,7 @@ function faults(env: Env): FaultsPatch {
 }
 
 /** Throws SimulatorConfigError naming the first bad variable. */
-export function readSimulatorConfig(env: Env): SimulatorConfig {
+export function readSimulatorConfig(env: Env, now = Date.now()): SimulatorConfig {
   const clientId = read(env, 'SIMULATOR_CLIENT_ID');
   const clientSecret = read(env, 'SIMULATOR_CLIENT_SECRET');
   // One without the other would silently accept any secret, or none would ever match.
@@ -76,6 +101,7 @@ export function readSimulatorConfig(env: Env): SimulatorConfig {
     host: read(env, 'SIMULATOR_HOST') ?? '127.0.0.1',
     seed: integer(env, 'SIMULATOR_SEED', 1, -(2 ** 31), 2 ** 32 - 1),
     timeScale: positive(env, 'SIMULATOR_TIME_SCALE', 1),
+    serviceAt: serviceAt(env, now),
     clientId,
     clientSecret,
     faults: faults(env),

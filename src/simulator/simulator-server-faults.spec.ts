@@ -5,6 +5,9 @@ import { loadMontevideoData } from '../shared/montevideo-data';
 import { FaultsValidationError, type SimulatorFaults } from './faults';
 import { startSimulatorServer, type RunningSimulator } from './simulator-server';
 
+/** The city's service at a Wednesday midday, whatever the hour the tests run at. */
+const SERVICE_AT = Date.parse('2026-06-10T13:00:00-03:00');
+
 /** Fault injection over real HTTP; the well-behaved API is covered by simulator-server.spec.ts. */
 
 const execFileAsync = promisify(execFile);
@@ -82,7 +85,13 @@ describe('startSimulatorServer fault injection', () => {
   let token: string;
 
   beforeAll(async () => {
-    sim = await startSimulatorServer({ seed: 5, clientId: 'bus-tracker', clientSecret: 'simulator', data });
+    sim = await startSimulatorServer({
+      serviceAt: SERVICE_AT,
+      seed: 5,
+      clientId: 'bus-tracker',
+      clientSecret: 'simulator',
+      data,
+    });
     token = await newToken(sim);
   });
   afterEach(() => sim.clearFaults());
@@ -118,7 +127,7 @@ describe('startSimulatorServer fault injection', () => {
 
     it('fails the same requests for the same seed', async () => {
       const statusesOf = async (seed: number) => {
-        const other = await startSimulatorServer({ seed, data, faults: { errorRate: 0.5 } });
+        const other = await startSimulatorServer({ serviceAt: SERVICE_AT, seed, data, faults: { errorRate: 0.5 } });
         try {
           const otherToken = await newToken(other);
           const statuses: number[] = [];
@@ -267,7 +276,7 @@ describe('startSimulatorServer fault injection', () => {
     });
 
     it('at 1 outlasts a 300 ms client timeout, and close() still returns promptly', async () => {
-      const hanging = await startSimulatorServer({ data, faults: { timeoutRate: 1 } });
+      const hanging = await startSimulatorServer({ serviceAt: SERVICE_AT, data, faults: { timeoutRate: 1 } });
       const hangingToken = await newToken(hanging);
       const url = `${hanging.apiUrl}/buses?lines=G`;
       await expect(get(url, hangingToken, { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({

@@ -5,6 +5,9 @@ import { startSimulatorServer, type RunningSimulator } from './simulator-server'
 import busesSample from '../../test/fixtures/stm-api-samples/buses-line-21.json';
 import upcomingSample from '../../test/fixtures/stm-api-samples/upcomingbuses.json';
 
+/** The city's service at a Wednesday midday, whatever the hour the tests run at. */
+const SERVICE_AT = Date.parse('2026-06-10T13:00:00-03:00');
+
 const CLIENT = { id: 'bus-tracker', secret: 's3cret:with colon' };
 const data = loadMontevideoData();
 
@@ -48,7 +51,14 @@ describe('startSimulatorServer', () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulatorServer({ port: 0, seed: 3, clientId: CLIENT.id, clientSecret: CLIENT.secret, data });
+    sim = await startSimulatorServer({
+      serviceAt: SERVICE_AT,
+      port: 0,
+      seed: 3,
+      clientId: CLIENT.id,
+      clientSecret: CLIENT.secret,
+      data,
+    });
     const issued = await postToken(
       sim,
       { Authorization: basic(CLIENT.id, CLIENT.secret) },
@@ -94,7 +104,7 @@ describe('startSimulatorServer', () => {
     });
 
     it('accepts any credentials when none are configured', async () => {
-      const open = await startSimulatorServer({ data });
+      const open = await startSimulatorServer({ serviceAt: SERVICE_AT, data });
       try {
         const res = await postToken(
           open,
@@ -121,7 +131,7 @@ describe('startSimulatorServer', () => {
     });
 
     it('stops accepting tokens once they expire', async () => {
-      const other = await startSimulatorServer({ data });
+      const other = await startSimulatorServer({ serviceAt: SERVICE_AT, data });
       try {
         const issued = await postToken(other, { Authorization: basic('a', 'b') }, 'grant_type=client_credentials');
         const headers = { Authorization: `Bearer ${String(issued.body.access_token)}` };
@@ -157,10 +167,12 @@ describe('startSimulatorServer', () => {
       expect(variants).toEqual(new Set([69, 8389]));
     });
 
-    it('answers every simulated bus without parameters, and [] for a line without a known route', async () => {
+    it('answers every bus of the city without parameters, and [] for a line the city does not have', async () => {
       const all = (await api('/buses')).body as { line: string }[];
-      expect(new Set(all.map((i) => i.line)).size).toBe(90);
-      expect(await api('/buses?lines=21')).toEqual({ status: 200, body: [] });
+      // A weekday midday: nearly every one of the 146 lines has buses out (a few run only at the peaks).
+      expect(new Set(all.map((i) => i.line)).size).toBeGreaterThan(130);
+      expect(all.length).toBeGreaterThan(1000);
+      expect(await api('/buses?lines=ZZ9')).toEqual({ status: 200, body: [] });
     });
 
     it('rejects a non-numeric variant id with 400', async () => {
@@ -308,7 +320,7 @@ describe('startSimulatorServer', () => {
   describe('other routes', () => {
     it('reports health without a token', async () => {
       const res = await fetch(`${sim.url}/health`);
-      expect(await res.json()).toEqual({ status: 'ok', simulator: true, seed: 3, timeScale: 1, simulatedLines: 90 });
+      expect(await res.json()).toEqual({ status: 'ok', simulator: true, seed: 3, timeScale: 1, simulatedLines: 146 });
     });
 
     it('answers 404 JSON for an unknown route', async () => {
@@ -332,7 +344,7 @@ describe('startSimulatorServer', () => {
 
   describe('close', () => {
     it('frees the port', async () => {
-      const temporary = await startSimulatorServer({ data });
+      const temporary = await startSimulatorServer({ serviceAt: SERVICE_AT, data });
       // A keep-alive connection must not hold the server open.
       expect((await fetch(`${temporary.url}/health`)).status).toBe(200);
       await temporary.close();

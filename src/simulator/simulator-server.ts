@@ -19,6 +19,8 @@ export interface SimulatorServerOptions {
   host?: string;
   seed?: number;
   timeScale?: number;
+  /** The moment of the city's service shown at start (epoch ms); default: the clock's own (see BusSimulator). */
+  serviceAt?: number;
   /** When set, the token endpoint only accepts this client id and secret; otherwise any. */
   clientId?: string;
   clientSecret?: string;
@@ -101,7 +103,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
   const host = options.host ?? '127.0.0.1';
   const data = options.data ?? loadMontevideoData();
   const seed = options.seed ?? 1;
-  const simulator = new BusSimulator(data, { seed, timeScale: options.timeScale ?? 1 });
+  const simulator = new BusSimulator(data, { seed, timeScale: options.timeScale ?? 1, serviceAt: options.serviceAt });
   const faults = new FaultInjector(seed, options.faults);
   const { clientId, clientSecret } = options;
   const ctx: StmContext = { clientId, clientSecret, data, simulator, tokens: new TokenStore(), faults };

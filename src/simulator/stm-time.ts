@@ -1,8 +1,7 @@
-/**
- * Montevideo time as the STM API writes it. Uruguay has been on UTC-3 all year since 2015 (no DST),
- * so a fixed offset is correct and avoids depending on the host's time zone database.
- */
-export const MONTEVIDEO_OFFSET_MS = -3 * 60 * 60 * 1000;
+import { MONTEVIDEO_OFFSET_MS } from '../shared/montevideo-time';
+
+/** Montevideo time as the STM API writes it (UTC−3 all year, see montevideo-time.ts). */
+export { MONTEVIDEO_OFFSET_MS };
 
 /** `2025-11-15T13:14:07.000-03`: local time with a two-digit offset, which `new Date()` on Node 20 rejects. */
 export function formatStmTimestamp(epochMs: number): string {

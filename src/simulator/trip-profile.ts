@@ -44,12 +44,24 @@ export function segmentBaseSpeedsKmh(offsets: number[], random: () => number): n
   return speeds;
 }
 
+export interface TripProfileOptions {
+  /** Speed multiplier for a segment the bus enters `elapsedMs` after the trip started (time of day). */
+  trafficAt?: (elapsedMs: number) => number;
+  /** Stops the bus drives past without stopping (on a detour, it is not on their street). */
+  passes?: (stopIndex: number) => boolean;
+}
+
 /**
- * One trip of one bus: the segment speeds it is given (the variant's, already scaled for the time of day)
- * times a pace for the whole trip and per-segment jitter, clamped to city cruise speeds; 10–30 s at every
- * stop, and a traffic hold on about a quarter of the segments.
+ * One trip of one bus: the segment speeds it is given (the variant's, scaled for the time of day at which
+ * the bus reaches each segment) times a pace for the whole trip and per-segment jitter, clamped to city
+ * cruise speeds; 10–30 s at every stop it serves, and a traffic hold on about a quarter of the segments.
  */
-export function buildTripProfile(offsets: number[], baseSpeedsKmh: number[], random: () => number): TripProfile {
+export function buildTripProfile(
+  offsets: number[],
+  baseSpeedsKmh: number[],
+  random: () => number,
+  options: TripProfileOptions = {},
+): TripProfile {
   const temperament = between(random, 0.9, 1.1);
   const arrive = [0];
   const depart: number[] = [];
@@ -57,13 +69,15 @@ export function buildTripProfile(offsets: number[], baseSpeedsKmh: number[], ran
   const holdAt: number[] = [];
   const holdMs: number[] = [];
   for (let k = 0; k < offsets.length - 1; k++) {
-    const kmh = baseSpeedsKmh[k] * temperament * between(random, 0.93, 1.07);
+    const traffic = options.trafficAt ? options.trafficAt(arrive[k]) : 1;
+    const kmh = baseSpeedsKmh[k] * traffic * temperament * between(random, 0.93, 1.07);
     const v = min(MAX_CRUISE_KMH, max(MIN_CRUISE_KMH, kmh)) * KMH;
     const length = offsets[k + 1] - offsets[k];
     const held = random() < 0.25;
     const hold = held ? round(between(random, 10_000, 40_000)) : 0;
     const holdDistance = held ? length * between(random, 0.3, 0.9) : 0;
-    depart.push(arrive[k] + round(between(random, 10_000, 30_000)));
+    const dwell = round(between(random, 10_000, 30_000));
+    depart.push(arrive[k] + (k > 0 && options.passes?.(k) ? 0 : dwell));
     speed.push(v);
     holdAt.push(holdDistance);
     holdMs.push(hold);

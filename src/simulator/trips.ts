@@ -1,81 +1,100 @@
-import { Salt, TRIPS_CACHED_PER_BUS, type SimBus, type SimVariant } from './fleet';
-import { intBetween, streamFor } from './prng';
-import { maxTripDurationMs, trafficFactorAt } from './schedule';
+import { between, intBetween, streamFor } from './prng';
+import { Salt, type PlannedTrip, type SimVariant } from './fleet';
+import { trafficFactorAt } from './schedule';
+import type { Detour } from './detour';
 import { buildTripProfile, compressTripProfile, type TripProfile } from './trip-profile';
 
+// Module-level aliases: under jest's vm sandbox a global `Math.` lookup costs more than the arithmetic.
+const { ceil: math_ceil, min: math_min, round: math_round } = Math;
+
 /**
- * One run of a bus along its variant. Trip k of a bus starts at `firstDeparture + k · cycleMs` and has its
- * own timetable, drawn from the seed and (variant, bus, k) alone, so any trip of any bus can be rebuilt on
- * demand, in any order, in any process.
+ * One run of a bus along its variant on one service day, as it really goes: its timetable drawn from the
+ * seed, the variant, the date and the timetable's minute alone, so any trip can be rebuilt on demand, in
+ * any order, in any process. Times here are the simulator's service time (see BusSimulator).
  */
 export interface Trip {
-  /** k, any integer. */
-  index: number;
-  /** Epoch ms at which the trip leaves stop 0 (or would, on a trip that starts further on). */
+  planned: PlannedTrip;
+  variant: SimVariant;
+  /** Epoch ms at which it leaves stop 0. */
   start: number;
-  /** Offsets from `start`, for the whole variant: a short run drives empty up to its first served stop. */
+  /** Offsets from `start`: when it reaches and leaves each stop, how fast it cruises, where it is held. */
   profile: TripProfile;
-  /** The first and last stops it serves: 0 and the last stop, except on short runs. */
-  firstStop: number;
+  /** The last stop it serves: the variant's last, except on the rare trip that turns back early. */
   lastStop: number;
-  /** The traffic factor it was timed with (see schedule.ts). */
-  traffic: number;
+  detour: Detour | null;
 }
 
-/** About this share of trips start mid-route, and independently this share end early. */
-export const SHORT_START_SHARE = 0.08;
-export const SHORT_END_SHARE = 0.08;
-
-/** Which trip of the bus is running, or about to, at epoch ms `t`: the last one started at or before t. */
-export function tripIndexAt(variant: SimVariant, bus: SimBus, t: number): number {
-  return Math.floor((t - bus.firstDeparture) / variant.cycleMs);
-}
+/** About this share of trips turn back before the end of their route (a breakdown, a short turn). */
+export const SHORT_TURN_SHARE = 0.03;
+/** About this share of trips on routes long enough leave their route for a stretch and come back. */
+export const DETOUR_SHARE = 0.03;
+const DETOUR_MIN_ROUTE_M = 4_000;
+const DAY_MS = 86_400_000;
 
 /**
- * Trip k of the bus; built on first use and cached on the bus (a few trips, oldest dropped first). The
- * cache is keyed by k alone: pass the seed the bus's fleet was built with.
+ * The trips of the city, as they run: built on first use. A bus's trips are kept with the bus of that
+ * service day (see BusSimulator.busesOn), so they live as long as the simulator remembers that day.
  */
-export function tripOf(seed: number, variant: SimVariant, bus: SimBus, k: number): Trip {
-  const cached = bus.trips.get(k);
-  if (cached) return cached;
-  const trip = buildTrip(seed, variant, bus, k);
-  if (bus.trips.size >= TRIPS_CACHED_PER_BUS) bus.trips.delete(bus.trips.keys().next().value as number);
-  bus.trips.set(k, trip);
-  return trip;
+export class TripBook {
+  constructor(private readonly seed: number) {}
+
+  /** Trip `index` of the bus's day. */
+  tripOf(bus: { block: { trips: PlannedTrip[] }; midnight: number; trips: (Trip | undefined)[] }, index: number): Trip {
+    return (bus.trips[index] ??= buildTrip(
+      this.seed,
+      bus.block.trips[index],
+      bus.midnight,
+      math_round(bus.midnight / DAY_MS),
+    ));
+  }
 }
 
-function buildTrip(seed: number, variant: SimVariant, bus: SimBus, k: number): Trip {
-  const { offsets, record } = variant;
-  const start = bus.firstDeparture + k * variant.cycleMs;
-  const traffic = trafficFactorAt(start);
-  const speeds = variant.baseSpeedsKmh.map((kmh) => kmh * traffic);
-  const built = buildTripProfile(offsets, speeds, streamFor(seed, Salt.Trip, record.lineVariantId, bus.index, k));
-  // Never run into the next trip of the same bus, whatever the draw.
-  const profile = compressTripProfile(built, offsets, maxTripDurationMs(variant.cycleMs));
-  const { firstStop, lastStop } = servedRange(
-    offsets.length,
-    streamFor(seed, Salt.ShortTurn, record.lineVariantId, bus.index, k),
-  );
-  return { index: k, start, profile, firstStop, lastStop, traffic };
+function buildTrip(seed: number, planned: PlannedTrip, midnight: number, day: number): Trip {
+  const { variant, minute } = planned;
+  const id = variant.record.lineVariantId;
+  const start = midnight + planned.startMs;
+  const detour = detourOf(streamFor(seed, Salt.Detour, id, day, minute), variant.route.length);
+  const passes = (k: number): boolean =>
+    detour !== null && variant.offsets[k] > detour.from && variant.offsets[k] < detour.to;
+  const built = buildTripProfile(variant.offsets, variant.baseSpeedsKmh, streamFor(seed, Salt.Trip, id, day, minute), {
+    trafficAt: (elapsed) => trafficFactorAt(start + elapsed),
+    passes,
+  });
+  // A bus's day is planned with slow trips in mind; the rare slower one is squeezed so it keeps its next trip.
+  const profile = compressTripProfile(built, variant.offsets, planned.plannedEndMs - planned.startMs);
+  const last = variant.offsets.length - 1;
+  const turn = streamFor(seed, Salt.ShortTurn, id, day, minute);
+  const half = math_ceil(last / 2);
+  let lastStop = turn() < SHORT_TURN_SHARE && last - 1 >= half ? intBetween(turn, half, last - 1) : last;
+  // A trip never ends at a stop it bypasses.
+  while (lastStop > 1 && passes(lastStop)) lastStop--;
+  return { planned, variant, start, profile, lastStop, detour };
 }
 
-/**
- * Short runs: a trip may start at a stop of the first half of the route (never stop 0) or turn back at a
- * stop of the second half (never the last). Routes too short for either run whole.
- */
-export function servedRange(stops: number, random: () => number): { firstStop: number; lastStop: number } {
-  const last = stops - 1;
-  const half = Math.ceil(stops / 2);
-  const startsLate = random() < SHORT_START_SHARE;
-  const endsEarly = random() < SHORT_END_SHARE;
-  const firstStop = startsLate && half - 1 >= 1 ? intBetween(random, 1, half - 1) : 0;
-  const lastStop = endsEarly && last - 1 >= half ? intBetween(random, half, last - 1) : last;
-  return { firstStop, lastStop };
+function detourOf(random: () => number, length: number): Detour | null {
+  if (random() >= DETOUR_SHARE || length < DETOUR_MIN_ROUTE_M) return null;
+  const from = between(random, 0.2, 0.6) * length;
+  const to = math_min(from + between(random, 600, 1_500), length - 500);
+  const offsetM = between(random, 120, 250) * (random() < 0.5 ? -1 : 1);
+  return { from, to, offsetM };
 }
 
-/** When a bus on `trip` reaches and leaves a stop it serves (epoch ms); at the last served stop they coincide. */
+/** When the bus on `trip` reaches and leaves a stop it serves (epoch ms); at the last served stop they coincide. */
 export function stopTimes(trip: Trip, stopIndex: number): { arrivedAt: number; departedAt: number } {
   const arrivedAt = trip.start + trip.profile.arrive[stopIndex];
   const departedAt = stopIndex === trip.lastStop ? arrivedAt : trip.start + trip.profile.depart[stopIndex];
   return { arrivedAt, departedAt };
+}
+
+/** The trip calls at the stop: within its served range, and not on a street its detour left. */
+export function servesStop(trip: Trip, stopIndex: number): boolean {
+  if (stopIndex > trip.lastStop) return false;
+  const { detour } = trip;
+  const offset = trip.variant.offsets[stopIndex];
+  return detour === null || offset <= detour.from || offset >= detour.to;
+}
+
+/** When the trip is over: the bus reaches its last served stop. */
+export function tripEnd(trip: Trip): number {
+  return trip.start + trip.profile.arrive[trip.lastStop];
 }

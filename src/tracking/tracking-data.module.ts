@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CatalogModule } from '../buses/catalog.module';
+import { CatalogModule } from '../catalog/catalog.module';
 import { LinesModule } from '../buses/lines.module';
 import { TrackingViews } from './tracking-views';
 import { TrackingRepository } from './tracking.repository';

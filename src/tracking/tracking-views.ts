@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogFacts } from '../buses/catalog-facts';
+import { CatalogFacts } from '../catalog/catalog-facts';
 import { BusEstimate, estimateBus, LineBus, RouteContext } from '../buses/domain/bus-estimate';
 import { busKey } from '../buses/domain/bus-track';
 import { LineState, LineStateStore } from '../buses/line-state.store';
 import { lineUpstream, UpstreamState, worstUpstream } from '../buses/upstream-state';
-import { VariantPaths } from '../buses/variant-paths';
+import { VariantPaths } from '../catalog/variant-paths';
 import { AppConfig } from '../config/app-config';
 import { Tracking } from './entities/tracking.entity';
 import { LiveDataUnavailableError } from './tracking.errors';

@@ -216,7 +216,9 @@ export class TrackingController {
 function checkedIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new BadRequestException('Idempotency-Key must be 1 to 200 printable characters without spaces, such as a UUID');
+    throw new BadRequestException(
+      'Idempotency-Key must be 1 to 200 printable characters without spaces, such as a UUID',
+    );
   }
   return key;
 }

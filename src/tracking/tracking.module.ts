@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CatalogModule } from '../buses/catalog.module';
+import { CatalogModule } from '../catalog/catalog.module';
 import { LivePublisherModule } from '../live/live-publisher.module';
 import { QueueModule } from '../queue/queue.module';
 import { TrackingController } from './tracking.controller';

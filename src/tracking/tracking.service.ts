@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { CatalogService } from '../buses/catalog.service';
+import { CatalogService } from '../catalog/catalog.service';
 import { LinePollsRepository } from '../buses/line-polls.repository';
 import { AppConfig } from '../config/app-config';
 import { LiveEventsPublisher } from '../live/live-events.publisher';

@@ -118,7 +118,7 @@ function closeObjects<T>(node: T): T {
       schema.additionalProperties = false;
     }
     Object.values(schema).forEach(closeObjects);
-    if (schema.nullable === true && schema.allOf) {
+    if (schema.nullable === true) {
       const { nullable: _nullable, description, ...rest } = schema;
       for (const key of Object.keys(schema)) delete schema[key];
       Object.assign(schema, { description, anyOf: [{ type: 'null' }, rest] });

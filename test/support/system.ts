@@ -22,7 +22,15 @@ export interface SystemOptions {
   worker?: boolean;
   /** Database kind; defaults to TEST_DATABASE. */
   database?: 'sqlite' | 'postgres';
+  /** The city's service the simulator shows at start (default SERVICE_AT, a weekday morning). */
+  serviceAt?: number;
 }
+
+/**
+ * Wednesday 2026-06-10, 08:30 in Montevideo: the simulator shows that morning's service whatever the hour
+ * the tests run at (its timestamps stay on the real clock), so the same buses run on every run.
+ */
+export const SERVICE_AT = Date.parse('2026-06-10T08:30:00-03:00');
 
 export interface TestSystem {
   env: Record<string, string>;
@@ -46,6 +54,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     port: 0,
     seed: 7,
     timeScale: options.timeScale ?? 30,
+    serviceAt: options.serviceAt ?? SERVICE_AT,
     ...options.simulatorCredentials,
   });
   const prefix = `bt-test-${randomBytes(4).toString('hex')}`;

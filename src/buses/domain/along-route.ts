@@ -1,5 +1,9 @@
-import { buildRoute, projectNearHint, type Route } from '../../shared/route';
+import type { VariantPath } from '../../catalog/domain/variant-path';
+import { projectNearHint } from '../../shared/route';
 import type { Position } from './bus-metrics';
+
+// The catalogue builds variant paths; these names stay reachable here for the tracker's code and tests.
+export { buildVariantPath, type PathStop, type VariantPath } from '../../catalog/domain/variant-path';
 
 /**
  * Where a bus is along its variant's route, and what follows from it: distance to the stop along the
@@ -7,21 +11,6 @@ import type { Position } from './bus-metrics';
  * will get there. Used wherever the variant's stop sequence is known; the seed's straight-line rules remain
  * the fallback for the rest of the network.
  */
-
-/** A variant's path: the polyline through its stops, in route order (the catalogue has no street shapes). */
-export interface VariantPath {
-  variantId: number;
-  route: Route;
-  stopIds: number[];
-  /** Metres along the route of each stop; the route runs through the stops, so these are its vertices. */
-  offsets: number[];
-}
-
-export interface PathStop {
-  id: number;
-  latitude: number;
-  longitude: number;
-}
 
 export interface AlongRouteSettings {
   /** Time a bus spends at each stop it serves before the tracked one. */
@@ -52,12 +41,6 @@ const NEW_TRIP_BACK_M = 500;
 /** Within this of the route's first stop and not moving: waiting at its terminus, not yet on its way. */
 const TERMINUS_ZONE_M = 40;
 const STILL_M = 10;
-
-export function buildVariantPath(variantId: number, stops: readonly PathStop[]): VariantPath | null {
-  if (stops.length < 2) return null;
-  const route = buildRoute(stops.map((s) => [s.longitude, s.latitude]));
-  return { variantId, route, stopIds: stops.map((s) => s.id), offsets: route.cumulative };
-}
 
 const visitCache = new WeakMap<VariantPath, Map<number, number[]>>();
 

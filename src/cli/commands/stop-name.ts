@@ -1,4 +1,4 @@
-import { CatalogService } from '../../buses/catalog.service';
+import { CatalogService } from '../../catalog/catalog.service';
 
 /** A stop as its corner streets: "AV 8 DE OCTUBRE / BV JOSE BATLLE Y ORDOÑEZ". */
 export async function stopName(catalog: CatalogService, stopId: number): Promise<string> {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { CatalogService } from '../../buses/catalog.service';
+import { CatalogService } from '../../catalog/catalog.service';
 import { BusEstimate } from '../../buses/domain/bus-estimate';
 import { Tracking, TRACKING_STATUSES, TrackingStatus } from '../../tracking/entities/tracking.entity';
 import { toBusResponse, toTrackingResponse } from '../../tracking/tracking.mapper';

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Command, Option } from 'nest-commander';
-import { CatalogService } from '../../buses/catalog.service';
+import { CatalogService } from '../../catalog/catalog.service';
 import { TrackingCleanup } from '../../queue/tracking-cleanup';
 import { StartTrackingDto } from '../../tracking/dto/start-tracking.dto';
 import { AppConfig } from '../../config/app-config';

@@ -9,13 +9,14 @@ import { StopSearchQuery } from './dto/stop-search.query';
 const toLineResponse = (l: LineSummary): LineResponse => ({
   line: l.line,
   routeKnown: l.routeKnown,
-  variants: l.variants.map(({ id, origin, destination, subline, special, routeKnown }) => ({
+  variants: l.variants.map(({ id, origin, destination, subline, special, routeKnown, routeSource }) => ({
     id,
     origin,
     destination,
     subline,
     special,
     routeKnown,
+    routeSource,
   })),
 });
 
@@ -51,8 +52,8 @@ export class CatalogController {
   @ApiOperation({
     summary: 'One stop, with the lines and variants known to serve it',
     description:
-      'The lines are those whose known stop sequences pass the stop; variants marked `routeKnown` are the ' +
-      'simulated ones (their buses are placed along the route).',
+      'The lines whose variants call at the stop; a variant marked `routeKnown` has its buses placed along its ' +
+      'road geometry (see GET /api/lines).',
   })
   @ApiIdParam('stopId', 'STM bus stop id (the number on the stop sign)', 3227)
   @ApiOkResponse({ type: StopDetailResponse })
@@ -72,7 +73,10 @@ export class CatalogController {
   @Get('lines')
   @ApiOperation({
     summary: 'Every line with its variants',
-    description: 'Lines and variants with `routeKnown: true` have a known stop sequence and are simulated.',
+    description:
+      'Each variant says whether its route is known (`routeKnown`) and where it comes from (`routeSource`): ' +
+      'its own road geometry, its own geometry with the stops of its line and direction standing in, or a ' +
+      "sibling variant's geometry. Where it is not known, distances are straight lines.",
   })
   @ApiOkResponse({ type: [LineResponse] })
   async listLines(): Promise<LineResponse[]> {

@@ -16,15 +16,26 @@ export class VariantResponse {
   @ApiProperty({ example: 'PLAZA ESPAÑA (POR BARRIO EL MONARCA)' }) destination: string;
   @ApiProperty({ example: 'PLAZA ESPANA - BARRIO EL MONARCA' }) subline: string;
   @ApiProperty() special: boolean;
-  @ApiProperty({ description: 'its stop sequence is known (these variants are simulated)' }) routeKnown: boolean;
+  @ApiProperty({ description: 'its route is known: distances, passes and ETAs along its road geometry' })
+  routeKnown: boolean;
+  @ApiProperty({
+    nullable: true,
+    enum: ['shape', 'stand-in-stops', 'sibling-shape', 'stop-sequence'],
+    example: 'shape',
+    description:
+      '`shape`: its own road geometry and stops; `stand-in-stops`: its own geometry, with the stops of its line ' +
+      'and direction that lie on it; `sibling-shape`: the geometry of a variant of the same line and destination; ' +
+      'null when the route is not known',
+  })
+  routeSource: string | null;
 }
 
 export class LineResponse {
   @ApiProperty({ example: '103' }) line: string;
-  @ApiProperty({ description: 'at least one variant has a known stop sequence' }) routeKnown: boolean;
+  @ApiProperty({ description: 'at least one variant has a known route' }) routeKnown: boolean;
   @ApiProperty({ type: [VariantResponse] }) variants: VariantResponse[];
 }
 
 export class StopDetailResponse extends StopResponse {
-  @ApiProperty({ type: [LineResponse], description: 'lines whose known routes serve this stop' }) lines: LineResponse[];
+  @ApiProperty({ type: [LineResponse], description: 'lines whose variants serve this stop' }) lines: LineResponse[];
 }
