@@ -8,6 +8,7 @@ import { QueueMaintenanceModule } from './queue/queue-maintenance.module';
 import { QueueWorkerModule } from './queue/queue-worker.module';
 import { QueueModule } from './queue/queue.module';
 import { SharedModule } from './shared/shared.module';
+import { TrackingRetentionModule } from './tracking/tracking-retention.module';
 
 /** The worker: an application context (no HTTP server) that consumes tick jobs. */
 @Module({})
@@ -22,9 +23,11 @@ export class WorkerModule {
         QueueModule,
         BusesModule,
         QueueWorkerModule,
-        // Operating it (docs/operations.md): logs, the finished-jobs sweep, metrics published to Redis.
+        // Operating it (docs/operations.md): logs, the finished-jobs sweep, retention of finished trackings,
+        // metrics published to Redis.
         LoggingModule.forRoot('worker'),
         QueueMaintenanceModule,
+        TrackingRetentionModule,
         WorkerMetricsModule,
       ],
     };

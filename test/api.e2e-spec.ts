@@ -198,6 +198,11 @@ describe('REST API contract', () => {
       await sys.http().post(`/api/trackings/${unknown}/stop`).expect(404);
       expect((await sys.http().get('/api/trackings/42').expect(400)).body.message).toMatch(/uuid/);
     });
+
+    it("keeps the list of every rider's trackings closed without ADMIN_TOKEN (an operator's route)", async () => {
+      const res = await sys.http().get('/api/trackings?status=active').expect(403);
+      expect(res.body.message).toMatch(/Admin routes are disabled: set ADMIN_TOKEN/);
+    });
   });
 
   describe('OpenAPI', () => {

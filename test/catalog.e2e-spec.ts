@@ -71,7 +71,7 @@ describe('catalogue', () => {
     ])('answers variant id %s with %d and a message, the same on every database', async (id, status) => {
       const res = await sys.http().get(`/api/lines/variants/${id}/route`).expect(status);
       expect(res.body.message).toMatch(
-        status === 400 ? /variantId must be an integer line variant id from 1 to 2147483647/ : /not in the catalogue/,
+        status === 400 ? /variantId must be an integer id from 1 to 2147483647/ : /not in the catalogue/,
       );
     });
   });

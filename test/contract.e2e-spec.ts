@@ -175,7 +175,8 @@ describe('the OpenAPI document describes every answer of a real session', () => 
     expect((await call('get', `/api/trackings/${id}/buses`)).body.buses.length).toBeGreaterThan(0);
     expect((await call('get', `/api/trackings/${id}/buses?includePassed=true`)).status).toBe(200);
     expect((await call('get', `/api/trackings/${id}`)).body.runs).toBeGreaterThan(0);
-    expect((await call('get', '/api/trackings?status=active&limit=10')).status).toBe(200);
+    const operator = { authorization: `Bearer ${ADMIN}` };
+    expect((await call('get', '/api/trackings?status=active&limit=10', { headers: operator })).status).toBe(200);
 
     const live = await SseClient.open(urlOf(sys.web, `/api/trackings/${id}/events`));
     try {
@@ -211,7 +212,8 @@ describe('the OpenAPI document describes every answer of a real session', () => 
       ['get', `/api/trackings/${UNKNOWN}/buses`, {}, 404],
       ['get', `/api/trackings/${UNKNOWN}/buses?includePassed=maybe`, {}, 400],
       ['post', `/api/trackings/${UNKNOWN}/stop`, {}, 404],
-      ['get', '/api/trackings?status=sleeping', {}, 400],
+      ['get', '/api/trackings?status=sleeping', { headers: { authorization: `Bearer ${ADMIN}` } }, 400],
+      ['get', '/api/trackings?status=active', {}, 401],
       ['post', '/api/trackings', { body: { stopId: 999999, lines: ['103'] } }, 404],
       ['post', '/api/trackings', { body: { stopId: 3227, lines: [] } }, 400],
       ['post', '/api/trackings', { body: { stopId: 3227, lines: ['103'], variantIds: [2 ** 31] } }, 400],

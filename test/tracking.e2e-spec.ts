@@ -6,6 +6,8 @@ import { RedisConnection } from '../src/shared/redis.provider';
 import { Tracking } from '../src/tracking/entities/tracking.entity';
 import { eventually, sleep, startSystem, TestSystem } from './support/system';
 
+const ADMIN_TOKEN = 'tracking-list-admin-token-0123';
+
 /** Stop 3227 (Av 8 de Octubre y Bv Batlle y Ordóñez) is on the known routes of lines 103, 109, 110… */
 const STOP = 3227;
 const LINES = ['103', '109'];
@@ -15,7 +17,7 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
 
   beforeAll(async () => {
     // Every request here comes from one address: the per-client cap is tested on its own (api.e2e-spec).
-    sys = await startSystem({ timeScale: 40, env: { MAX_ACTIVE_TRACKINGS_PER_CLIENT: '0' } });
+    sys = await startSystem({ timeScale: 40, env: { MAX_ACTIVE_TRACKINGS_PER_CLIENT: '0', ADMIN_TOKEN } });
   });
   afterAll(async () => {
     await sys?.close();
@@ -263,13 +265,17 @@ describe('tracking a stop end to end (web + worker + simulator)', () => {
     await sys.http().post(`/api/trackings/${id}/stop`).expect(200);
   });
 
-  it('lists trackings, filtered by status', async () => {
-    const all = (await sys.http().get('/api/trackings').expect(200)).body as { status: string }[];
+  it("lists every rider's trackings, filtered by status, to an operator only", async () => {
+    const refused = await sys.http().get('/api/trackings').expect(401);
+    expect(refused.body.message).toMatch(/needs the admin token/);
+    await sys.http().get('/api/trackings').set('authorization', 'Bearer not-the-admin-token').expect(401);
+    const operator = (path: string) => sys.http().get(path).set('authorization', `Bearer ${ADMIN_TOKEN}`);
+    const all = (await operator('/api/trackings').expect(200)).body as { status: string }[];
     expect(all.length).toBeGreaterThanOrEqual(5);
-    const stopped = (await sys.http().get('/api/trackings?status=stopped').expect(200)).body as { status: string }[];
+    const stopped = (await operator('/api/trackings?status=stopped').expect(200)).body as { status: string }[];
     expect(stopped.length).toBeGreaterThanOrEqual(3);
     expect(stopped.every((t) => t.status === 'stopped')).toBe(true);
-    const bad = await sys.http().get('/api/trackings?status=sleeping').expect(400);
+    const bad = await operator('/api/trackings?status=sleeping').expect(400);
     expect(bad.body.message).toContain('status must be one of active, stopped, expired, failed');
   });
 });

@@ -1,7 +1,8 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiThrottled } from '../http/api-errors';
-import { ApiIdParam, IdPipe } from '../http/id.pipe';
+import { entityIdMessage } from '../http/validation/entity-id';
+import { IdParam } from '../http/validation/id-param.decorator';
 import { CatalogService, LineSummary } from './catalog.service';
 import { LineResponse, StopDetailResponse, StopResponse } from './dto/catalog.response';
 import { StopSearchQuery } from './dto/stop-search.query';
@@ -20,7 +21,6 @@ const toLineResponse = (l: LineSummary): LineResponse => ({
   })),
 });
 
-const stopIdPipe = new IdPipe('stopId', 'stop id', 3227);
 
 @ApiTags('catalogue')
 @Controller('api')
@@ -55,16 +55,15 @@ export class CatalogController {
       'The lines whose variants call at the stop; a variant marked `routeKnown` has its buses placed along its ' +
       'road geometry (see GET /api/lines).',
   })
-  @ApiIdParam('stopId', 'STM bus stop id (the number on the stop sign)', 3227)
   @ApiOkResponse({ type: StopDetailResponse })
   @ApiErrors({
-    400: 'stopId must be an integer stop id from 1 to 2147483647, such as 3227',
+    400: entityIdMessage('stopId', 3227),
     404: {
       description: 'the stop is not in the catalogue',
       message: 'Stop 999999 is not in the catalogue',
     },
   })
-  async getStop(@Param('stopId', stopIdPipe) stopId: number): Promise<StopDetailResponse> {
+  async getStop(@IdParam('stopId', 3227, 'STM bus stop id (the number on the stop sign)') stopId: number): Promise<StopDetailResponse> {
     const stop = await this.catalog.findStop(stopId);
     if (!stop) throw new NotFoundException(`Stop ${stopId} is not in the catalogue`);
     return { ...stop, lines: (await this.catalog.linesServingStop(stopId)).map(toLineResponse) };

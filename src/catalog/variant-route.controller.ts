@@ -1,15 +1,16 @@
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, NotFoundException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiThrottled } from '../http/api-errors';
-import { ApiIdParam, IdPipe } from '../http/id.pipe';
+import { entityIdMessage } from '../http/validation/entity-id';
+import { IdParam } from '../http/validation/id-param.decorator';
 import { VariantRouteResponse, VariantStopsResponse } from './dto/variant-route.response';
 import { VariantRoute, VariantRouteService } from './variant-route.service';
 
-const variantIdPipe = new IdPipe('variantId', 'line variant id', 8128);
-const VariantIdParam = (): MethodDecorator =>
-  ApiIdParam('variantId', 'a line variant id, as GET /api/lines lists them', 8128);
+/** The variant id of the path, checked and documented. */
+const VariantId = (): ParameterDecorator =>
+  IdParam('variantId', 8128, 'a line variant id, as GET /api/lines lists them');
 const ERRORS = {
-  400: 'variantId must be an integer line variant id from 1 to 2147483647, such as 8128',
+  400: entityIdMessage('variantId', 8128),
   404: {
     description: 'no such line variant',
     message: 'Line variant 99999 is not in the catalogue; see GET /api/lines',
@@ -43,10 +44,9 @@ export class VariantRouteController {
       "variant's buses against, with `offsetMeters` along its road geometry; otherwise the variant's own stop " +
       'list where the catalogue has one (offsets null), or none.',
   })
-  @VariantIdParam()
   @ApiOkResponse({ type: VariantStopsResponse })
   @ApiErrors(ERRORS)
-  async stops(@Param('variantId', variantIdPipe) variantId: number): Promise<VariantStopsResponse> {
+  async stops(@VariantId() variantId: number): Promise<VariantStopsResponse> {
     return toStops(await this.find(variantId));
   }
 
@@ -58,10 +58,9 @@ export class VariantRouteController {
       'and their `offsetMeters` along it: the same path the tracker measures distances and ETAs on. For a ' +
       'variant whose route is not known, `geometry` is null and `routeKnown` false.',
   })
-  @VariantIdParam()
   @ApiOkResponse({ type: VariantRouteResponse })
   @ApiErrors(ERRORS)
-  async route(@Param('variantId', variantIdPipe) variantId: number): Promise<VariantRouteResponse> {
+  async route(@VariantId() variantId: number): Promise<VariantRouteResponse> {
     const route = await this.find(variantId);
     const { path } = route;
     return {

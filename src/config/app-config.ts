@@ -46,6 +46,8 @@ export class AppConfig {
     /** Active trackings in all, and per client address (0 = no cap). */
     maxActive: number;
     maxActivePerClient: number;
+    /** How long a finished tracking is kept at all. */
+    retentionDays: number;
     /** Time a bus is expected to spend at each stop on its way to the tracked one (along-route ETA). */
     stopDwellSeconds: number;
   };
@@ -65,8 +67,8 @@ export class AppConfig {
   logLevel: string;
   /** Where the product expects its simulator when no STM credentials are set. */
   simulator: { port: number };
-  /** Live streams (SSE): seconds between keep-alive comments. */
-  live: { heartbeatSeconds: number };
+  /** Live streams (SSE): seconds between keep-alive comments; caps per web process and per client address. */
+  live: { heartbeatSeconds: number; maxStreams: number; maxStreamsPerClient: number };
   /** Operating it (logs, HTTP hardening, job retention, metrics): see operations-config.ts. */
   logFormat: OperationsConfig['logFormat'];
   http: HttpConfig;
@@ -115,6 +117,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       // A tracking costs a row and a subscription, not work per tick: the caps are against abuse, not load.
       maxActive: env.MAX_ACTIVE_TRACKINGS ?? 100_000,
       maxActivePerClient: env.MAX_ACTIVE_TRACKINGS_PER_CLIENT ?? 20,
+      retentionDays: env.TRACKING_RETENTION_DAYS ?? 30,
       stopDwellSeconds: env.ETA_STOP_DWELL_SECONDS ?? 20,
     },
     queue: { lockSeconds: env.QUEUE_LOCK_SECONDS ?? 15, stalledCheckSeconds: env.QUEUE_STALLED_CHECK_SECONDS ?? 5 },
@@ -123,7 +126,13 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'log',
     simulator: { port: simulatorPort },
-    live: { heartbeatSeconds: env.LIVE_HEARTBEAT_SECONDS ?? 15 },
+    live: {
+      heartbeatSeconds: env.LIVE_HEARTBEAT_SECONDS ?? 15,
+      // A few thousand streams is what one small web process holds comfortably (a socket and a
+      // timer each); riders behind one carrier NAT share an address, so the per-client cap is not 1.
+      maxStreams: env.LIVE_MAX_STREAMS ?? 2000,
+      maxStreamsPerClient: env.LIVE_MAX_STREAMS_PER_CLIENT ?? 20,
+    },
     ...buildOperationsConfig(env),
   });
 }

@@ -137,6 +137,13 @@ export class EnvironmentVariables {
   @Min(0)
   MAX_ACTIVE_TRACKINGS_PER_CLIENT?: number;
 
+  /** Days a finished tracking is kept before it is deleted. */
+  @IsOptional()
+  @IsNumber()
+  @Min(0.001)
+  @Max(36_500)
+  TRACKING_RETENTION_DAYS?: number;
+
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -194,6 +201,20 @@ export class EnvironmentVariables {
   @Min(0.05)
   @Max(300)
   LIVE_HEARTBEAT_SECONDS?: number;
+
+  /** Live streams one web process holds at once; one more is answered 503. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LIVE_MAX_STREAMS?: number;
+
+  /** Live streams one client address may hold at once on one web process; one more is answered 429. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  LIVE_MAX_STREAMS_PER_CLIENT?: number;
 
   // --- operating it (docs/operations.md) ---
 

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppConfig } from '../config/app-config';
 
@@ -26,7 +27,11 @@ export function applyHardening(app: INestApplication): void {
       },
     }),
   );
-  // The API takes small JSON bodies only; Nest then skips its own (100 kB) parsers.
+  // The API takes JSON bodies only. A form or text body is refused before it is parsed: a form's
+  // parser drops `__proto__` silently instead of letting validation refuse it, and a page on another
+  // site can post a form (never JSON) without the browser asking CORS first.
+  express.use('/api', refuseBodiesOtherThanJson);
+  // Small bodies; Nest then skips its own (100 kB) parsers.
   const limit = `${config.bodyLimitKb}kb`;
   express.useBodyParser('json', { limit });
   express.useBodyParser('urlencoded', { limit, extended: false });
@@ -38,4 +43,14 @@ export function applyHardening(app: INestApplication): void {
       maxAge: 600,
     });
   }
+}
+
+function refuseBodiesOtherThanJson(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody || /^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return next();
+  res.status(415).json({
+    statusCode: 415,
+    error: 'Unsupported Media Type',
+    message: 'send the request body as JSON, with the header content-type: application/json',
+  });
 }

@@ -1,5 +1,5 @@
 import { Injectable, MessageEvent } from '@nestjs/common';
-import { map, Observable } from 'rxjs';
+import { finalize, map, Observable } from 'rxjs';
 import { AppConfig } from '../config/app-config';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { withDeadline } from '../shared/deadline';
@@ -9,6 +9,7 @@ import { withHeartbeat } from './heartbeat';
 import { isFinal, LiveEvent } from './live-event';
 import { LiveEventsHub } from './live-events.hub';
 import { LiveEventsReader } from './live-events.reader';
+import { LiveStreamLimiter } from './live-stream-limiter';
 
 /** How long an EventSource waits before reconnecting after a drop (the `retry` field). */
 export const RECONNECT_MS = 2_000;
@@ -42,27 +43,40 @@ export class LiveEventsService {
     private readonly reader: LiveEventsReader,
     private readonly views: TrackingViews,
     private readonly config: AppConfig,
+    private readonly limiter: LiveStreamLimiter,
   ) {}
 
   /**
    * The bus list now, then after every tick of the tracking's lines, then the tracking's status when it ends
-   * (and the stream with it). Throws TrackingNotFoundError (404) or TrackingEndedError (204) before a byte is
-   * sent.
+   * (and the stream with it), for a viewer at `client` (its address). Before a byte is sent, throws
+   * TooManyLiveStreamsError when the client or this process holds its maximum of streams,
+   * TrackingNotFoundError (404) or TrackingEndedError (204). The slot taken is given back when the stream ends,
+   * however it ends (`disconnected` covers a client gone before the stream was subscribed).
    */
-  async stream(trackingId: string): Promise<Observable<MessageEvent>> {
-    const tracking = await this.trackings.get(trackingId);
-    if (tracking.status !== 'active') throw new TrackingEndedError(trackingId);
-    // Redis away: a JSON 503 now, rather than a stream that never says anything.
-    await this.views.statesOf(tracking);
-    return this.follow(tracking).pipe(
-      map((event, i): MessageEvent => ({
-        type: event.type,
-        id: idOf(event),
-        data: event.data,
-        ...(i ? {} : { retry: RECONNECT_MS }),
-      })),
-      withHeartbeat(this.config.live.heartbeatSeconds * 1000, HEARTBEAT),
-    );
+  async stream(trackingId: string, client: string, disconnected?: AbortSignal): Promise<Observable<MessageEvent>> {
+    const slot = this.limiter.take(client);
+    disconnected?.addEventListener('abort', () => slot.release(), { once: true });
+    try {
+      const tracking = await this.trackings.get(trackingId);
+      if (tracking.status !== 'active') throw new TrackingEndedError(trackingId);
+      // Redis away: a JSON 503 now, rather than a stream that never says anything.
+      await this.views.statesOf(tracking);
+      return this.follow(tracking).pipe(
+        // Data as JSON text (the bytes Nest would write): a backed-up client's waiting events then count for
+        // their size against the route's maxPendingDataLength.
+        map((event, i): MessageEvent => ({
+          type: event.type,
+          id: idOf(event),
+          data: JSON.stringify(event.data),
+          ...(i ? {} : { retry: RECONNECT_MS }),
+        })),
+        withHeartbeat(this.config.live.heartbeatSeconds * 1000, HEARTBEAT),
+        finalize(() => slot.release()),
+      );
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import { LiveEventsController } from './live-events.controller';
 import { LiveEventsHub } from './live-events.hub';
 import { LiveEventsReader } from './live-events.reader';
 import { LiveEventsService } from './live-events.service';
+import { LiveStreamLimiter } from './live-stream-limiter';
 
 /**
  * The web side of "live": the SSE stream per tracking (fed by Redis pub/sub from the workers, one channel per
@@ -13,7 +14,7 @@ import { LiveEventsService } from './live-events.service';
 @Module({
   imports: [TrackingModule],
   controllers: [LiveEventsController],
-  providers: [LiveEventsHub, LiveEventsReader, LiveEventsService],
-  exports: [LiveEventsHub],
+  providers: [LiveEventsHub, LiveEventsReader, LiveEventsService, LiveStreamLimiter],
+  exports: [LiveEventsHub, LiveStreamLimiter],
 })
 export class LiveModule {}

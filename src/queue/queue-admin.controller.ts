@@ -13,7 +13,7 @@ import {
 } from './dto/queue-admin.dto';
 import { QueueAdminErrorsFilter } from './queue-admin.filter';
 import { JobView, QueueAdminService, QueueOverview } from './queue-admin.service';
-import { JOB_ID_PATTERN, JobIdPipe } from './job-id.pipe';
+import { BAD_JOB_ID, JOB_ID_PATTERN, JobIdPipe } from './job-id.pipe';
 
 const JOB_ID = 'tick:5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10:12';
 const ApiJobIdParam = () =>
@@ -22,7 +22,6 @@ const ApiJobIdParam = () =>
     description: 'a job id: ours, `tick:<tracking id>:<n>`, or a number Bull gave',
     schema: { type: 'string', pattern: JOB_ID_PATTERN.source, maxLength: 200, example: JOB_ID },
   });
-const BAD_JOB_ID = 'job id must look like tick:<tracking id>:<n> or a number';
 const NO_JOB = {
   description: 'no job has this id',
   message: `No job with id ${JOB_ID} (it may have finished and been trimmed; see GET /api/queue/jobs)`,

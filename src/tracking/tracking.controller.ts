@@ -5,18 +5,18 @@ import {
   Get,
   Headers,
   HttpCode,
-  Param,
-  ParseUUIDPipe,
   Post,
   Query,
   Req,
   Res,
   UseFilters,
+  UseGuards,
 } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
+import { AdminTokenGuard } from '../admin/admin-token.guard';
 import { ApiErrors, ApiJsonBodyErrors, ApiThrottled } from '../http/api-errors';
-import { ApiTrackingIdParam } from '../http/id.pipe';
+import { UuidParam } from '../http/validation/uuid-param.decorator';
 import { BusesQuery, ListTrackingsQuery } from './dto/list-trackings.query';
 import { StartTrackingDto } from './dto/start-tracking.dto';
 import { StartTrackingResponse, TrackingBusesResponse, TrackingResponse } from './dto/tracking.response';
@@ -24,8 +24,10 @@ import { TrackingErrorsFilter } from './tracking-errors.filter';
 import { toTrackingBusesResponse, toTrackingResponse } from './tracking.mapper';
 import { TrackingService } from './tracking.service';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
-const BAD_ID = { description: 'the id is not a UUID', message: 'Validation failed (uuid v4 is expected)' };
+const BAD_ID = {
+  description: 'the id is not a UUID',
+  message: 'id must be a tracking id: a uuid such as f937a8b6-ff71-4f88-86e2-8af003dc94f1',
+};
 const NO_TRACKING = {
   description: 'no tracking has this id',
   message: 'No tracking with id 5d1c7a2e-4b7e-4c59-9a57-2f0a7e3c1b10',
@@ -137,13 +139,18 @@ export class TrackingController {
     return { ...toTrackingResponse(tracking, figures), created: true, ...(warning ? { warning } : {}) };
   }
 
+  // Every rider's tracking ids: each one lets its holder read and stop that tracking (SPEC §3.2).
   @Get()
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth('admin')
   @ApiOperation({
-    summary: 'List trackings, newest first',
-    description: 'All trackings, or those of one status; at most `limit`.',
+    summary: "List every rider's trackings, newest first (admin)",
+    description:
+      'All trackings, or those of one status; at most `limit`. A tracking id is its rider’s key to it, so the list ' +
+      'is for operators: it needs the admin token.',
   })
   @ApiOkResponse({ type: [TrackingResponse] })
-  @ApiErrors({ 400: 'status must be one of active, stopped, expired, failed' })
+  @ApiErrors({ 400: 'status must be one of active, stopped, expired, failed', 401: true, 403: true })
   async list(@Query() query: ListTrackingsQuery): Promise<TrackingResponse[]> {
     return (await this.trackings.list(query.status, query.limit)).map((t) => toTrackingResponse(t.tracking, t.figures));
   }
@@ -155,10 +162,9 @@ export class TrackingController {
       'Its status and what its lines’ polling did for it: ticks run, last success, consecutive failures, and ' +
       'whether the city’s data reaches it (`upstream`).',
   })
-  @ApiTrackingIdParam()
   @ApiOkResponse({ type: TrackingResponse })
   @ApiErrors({ 400: BAD_ID, 404: NO_TRACKING })
-  async get(@Param('id', uuid) id: string): Promise<TrackingResponse> {
+  async get(@UuidParam('id') id: string): Promise<TrackingResponse> {
     const { tracking, figures } = await this.trackings.summary(id);
     return toTrackingResponse(tracking, figures);
   }
@@ -171,7 +177,6 @@ export class TrackingController {
       'with distance, speed and ETA. `includePassed=true` adds the ones that passed and those whose variant ' +
       'does not serve the stop.',
   })
-  @ApiTrackingIdParam()
   @ApiOkResponse({ type: TrackingBusesResponse })
   @ApiErrors({
     400: {
@@ -190,7 +195,7 @@ export class TrackingController {
         'Live bus data is unavailable for a moment (the shared store does not answer); try again in a few seconds',
     },
   })
-  async buses(@Param('id', uuid) id: string, @Query() query: BusesQuery): Promise<TrackingBusesResponse> {
+  async buses(@UuidParam('id') id: string, @Query() query: BusesQuery): Promise<TrackingBusesResponse> {
     return toTrackingBusesResponse(await this.trackings.buses(id, query.includePassed === 'true'));
   }
 
@@ -202,11 +207,10 @@ export class TrackingController {
       'Stopping an ended tracking changes nothing and answers it as it is. The polling of its lines ends at their ' +
       'next tick when no other tracking follows them.',
   })
-  @ApiTrackingIdParam()
   @ApiOkResponse({ type: TrackingResponse })
   @ApiErrors({ 400: BAD_ID, 404: NO_TRACKING })
   @ApiJsonBodyErrors()
-  async stop(@Param('id', uuid) id: string): Promise<TrackingResponse> {
+  async stop(@UuidParam('id') id: string): Promise<TrackingResponse> {
     const { tracking, figures } = await this.trackings.stop(id);
     return toTrackingResponse(tracking, figures);
   }

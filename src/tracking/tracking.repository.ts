@@ -214,6 +214,32 @@ export class TrackingRepository {
     });
   }
 
+  /**
+   * Deletes up to `limit` trackings that ended before `before` (never an active one), in one transaction;
+   * their subscriptions went when they ended. Returns how many it deleted.
+   */
+  deleteEndedBefore(before: Date, limit: number): Promise<number> {
+    return this.writes.run(async () => {
+      const ids = (
+        await this.dataSource
+          .getRepository(Tracking)
+          .createQueryBuilder('t')
+          .select('t.id', 'id')
+          .where('t.status <> :active AND t."endedAt" < :before', { active: 'active', before })
+          .limit(limit)
+          .getRawMany<{ id: string }>()
+      ).map((r) => r.id);
+      if (!ids.length) return 0;
+      const result = await this.dataSource
+        .createQueryBuilder()
+        .delete()
+        .from(Tracking)
+        .where('id IN (:...ids) AND status <> :active', { ids, active: 'active' })
+        .execute();
+      return result.affected ?? 0;
+    });
+  }
+
   /** Which of these trackings are no longer active (one query, however many). */
   async endedAmong(ids: readonly string[]): Promise<string[]> {
     if (!ids.length) return [];

@@ -24,6 +24,8 @@ export interface SystemOptions {
   database?: 'sqlite' | 'postgres';
   /** The city's service the simulator shows at start (default SERVICE_AT, a weekday morning). */
   serviceAt?: number;
+  /** Nest log levels printed (default errors and warnings). */
+  logger?: ('error' | 'warn')[];
 }
 
 /**
@@ -70,7 +72,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const logger = ['error', 'warn'] as ('error' | 'warn')[];
+  const logger = options.logger ?? ['error', 'warn'];
   const web = await NestFactory.create(AppModule.register(env), { logger, abortOnError: false });
   configureApp(web);
   await web.listen(0, '127.0.0.1');

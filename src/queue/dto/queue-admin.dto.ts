@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, Validate, ValidatorConstraint } from 'class-validator';
 import type { ValidatorConstraintInterface } from 'class-validator';
 import { parseDuration } from '../../shared/duration';
 import { CLEANABLE_STATES, CleanableState, JOB_STATES, JobState } from '../queue-admin.service';
+import { PlainNumber } from '../../http/validation/plain-number.transform';
 
 /** What parseDuration reads (any case, spaces around), as a pattern for the OpenAPI document. */
 export const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?([mM][sS]|[sSmMhHdDwW]))+)\\s*$';
@@ -33,7 +33,7 @@ export class ListJobsQuery {
     default: 20,
   })
   @IsOptional()
-  @Type(() => Number)
+  @PlainNumber()
   @IsInt({ message: 'limit must be a whole number from 1 to 500' })
   @Min(1, { message: 'limit must be a whole number from 1 to 500' })
   @Max(500, { message: 'limit must be a whole number from 1 to 500' })
@@ -53,10 +53,10 @@ export class CleanQueueDto {
       'remove jobs that finished longer ago than this: an amount and a unit (ms, s, m, h, d, w), such as "1d", ' +
       '"12h", "1h30m" or "0s"; a bare number is seconds',
     pattern: DURATION_PATTERN,
-    maxLength: 100,
+    maxLength: 32,
   })
   @IsString()
-  @MaxLength(100, { message: 'olderThan must be a duration such as "1d", "12h", "30m" or "90s"' })
+  @MaxLength(32, { message: 'olderThan must be a duration such as "1d", "12h", "30m" or "90s"' })
   @Validate(IsDuration)
   olderThan: string;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PlainNumber } from '../../http/validation/plain-number.transform';
 import { TRACKING_STATUSES, TrackingStatus } from '../entities/tracking.entity';
 
 export class ListTrackingsQuery {
@@ -17,7 +17,7 @@ export class ListTrackingsQuery {
     default: 100,
   })
   @IsOptional()
-  @Type(() => Number)
+  @PlainNumber()
   @IsInt()
   @Min(1)
   @Max(500)

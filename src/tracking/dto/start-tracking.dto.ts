@@ -1,18 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import { MAX_ID } from '../../http/id.pipe';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { MAX_ENTITY_ID } from '../../http/validation/entity-id';
+import { IsEntityId } from '../../http/validation/is-entity-id.decorator';
 
 export const MAX_LINES = 10;
 export const MAX_VARIANTS = 50;
@@ -21,19 +11,18 @@ const LINE_PATTERN = /^\s*[A-Za-z0-9][A-Za-z0-9 -]*\s*$/;
 
 export class StartTrackingDto {
   @ApiProperty({
-    type: 'integer',
     description: 'STM bus stop id (the number on the stop sign)',
-    minimum: 1,
-    maximum: MAX_ID,
     example: 3227,
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: MAX_ENTITY_ID,
   })
   // "1478" is accepted as 1478; anything else that is not an integer (true, "0x10") is rejected.
   @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value,
+    typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : value,
   )
-  @IsInt({ message: 'stopId must be an integer stop id, such as 1478' })
-  @Min(1)
-  @Max(MAX_ID)
+  @IsEntityId('stopId', 3227)
   stopId: number;
 
   @ApiProperty({
@@ -59,17 +48,14 @@ export class StartTrackingDto {
   @ApiPropertyOptional({
     description: `Line variant ids to keep (at most ${MAX_VARIANTS}); all variants of the lines when absent`,
     example: [8128],
-    type: 'integer',
-    isArray: true,
+    type: 'array',
+    items: { type: 'integer', format: 'int32', minimum: 1, maximum: MAX_ENTITY_ID },
     maxItems: MAX_VARIANTS,
-    items: { type: 'integer', minimum: 1, maximum: MAX_ID },
   })
   @IsOptional()
   @IsArray({ message: 'variantIds must be a list of integer variant ids' })
   @ArrayMaxSize(MAX_VARIANTS, { message: `variantIds may hold at most ${MAX_VARIANTS} ids` })
-  @IsInt({ each: true, message: 'each variant id must be an integer' })
-  @Min(1, { each: true, message: 'variant ids are positive integers' })
-  @Max(MAX_ID, { each: true, message: `variant ids are at most ${MAX_ID}` })
+  @IsEntityId('each of variantIds', 8128, { each: true })
   variantIds?: number[];
 }
 
