@@ -205,7 +205,12 @@ describe('operating it: health, metrics, retention, hardening', () => {
         await sys.queue.add('bogus', { line: 'none', seq: i, scheduledAt: new Date().toISOString() });
       }
       await eventually(async () => (await redis.zcard(key('failed'))) >= 6, 'the bogus jobs to fail');
-      // Nothing completes any more: without the sweep the last ticks would stay for ever.
+      // Nothing completes any more once the stopped line's chain has run its last tick: without the sweep
+      // the last ticks would stay for ever.
+      await eventually(async () => {
+        const counts = await sys.queue.getJobCounts();
+        return counts.waiting + counts.delayed + counts.active === 0;
+      }, 'the chain to end');
       await sleep(1600);
       const completedBefore = await redis.zcard(key('completed'));
       const failedNewest = (await redis.zrange(key('failed'), -3, -1)).sort();

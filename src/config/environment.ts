@@ -1,3 +1,5 @@
+// Read by the decorators below: the variables' declared types drive the conversion from text.
+import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
