@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, In, Repository } from 'typeorm';
 import { foldText } from '../shared/text';
-import { haversineMeters } from '../buses/domain/geo';
+import { metersBetween } from '../buses/domain/geo';
 import { serviceDayWindows } from './domain/service-days';
 import type { RouteSource, VariantPath } from './domain/variant-path';
 import { BusStop } from './entities/bus-stop.entity';
@@ -67,7 +67,7 @@ export class CatalogService {
         .andWhere({ latitude: Between(near.latitude - dLat, near.latitude + dLat) })
         .andWhere({ longitude: Between(near.longitude - dLon, near.longitude + dLon) });
       const hits = (await query.getMany())
-        .map((s) => ({ ...s, distanceMeters: Math.round(haversineMeters(near, s)) }))
+        .map((s) => ({ ...s, distanceMeters: Math.round(metersBetween(near, s)) }))
         .filter((s) => s.distanceMeters <= radiusMeters);
       return hits.sort((a, b) => a.distanceMeters - b.distanceMeters || a.id - b.id).slice(0, limit);
     }

@@ -1,7 +1,7 @@
 import { dayTypeAt } from '../catalog/domain/service-days';
 import type { MontevideoData } from '../shared/montevideo-data';
 import { montevideoMidnight } from '../shared/montevideo-time';
-import { busStateAt, feedReportAt, inService, truePoint, type BusReport, type SimBus } from './bus-state';
+import { busStateAt, feedReportAt, inService, truePoint, type SimFeedReport, type SimBus } from './bus-state';
 import { SimFleet, type SimLine } from './fleet';
 import { lineKey } from './sim-network';
 import type {
@@ -327,7 +327,7 @@ export class BusSimulator {
     return buses;
   }
 
-  private toVehicle(bus: SimBus, report: BusReport): SimVehicle {
+  private toVehicle(bus: SimBus, report: SimFeedReport): SimVehicle {
     const { record } = report.state.trip.variant;
     return {
       eType: 'buses',
@@ -348,7 +348,13 @@ export class BusSimulator {
     };
   }
 
-  private toUpcoming(bus: SimBus, report: BusReport, stopIndex: number, arrival: number, t: number): SimUpcomingBus {
+  private toUpcoming(
+    bus: SimBus,
+    report: SimFeedReport,
+    stopIndex: number,
+    arrival: number,
+    t: number,
+  ): SimUpcomingBus {
     const { trip, motion } = report.state;
     const { record, offsets } = trip.variant;
     return {

@@ -50,7 +50,7 @@ export interface SimBus {
   trips: (Trip | undefined)[];
 }
 
-export interface BusState {
+export interface SimBusState {
   phase: BusPhase;
   /** The trip it is on, has just ended, or waits to start. */
   trip: Trip;
@@ -60,7 +60,7 @@ export interface BusState {
 }
 
 /** Where a bus truly is at service time `t`: a pure function of the seed, its day's trips and the time. */
-export function busStateAt(book: TripBook, bus: SimBus, t: number): BusState {
+export function busStateAt(book: TripBook, bus: SimBus, t: number): SimBusState {
   const { trips } = bus.block;
   let lo = -1;
   let hi = trips.length - 1;
@@ -96,12 +96,12 @@ export function busStateAt(book: TripBook, bus: SimBus, t: number): BusState {
 }
 
 /** Riders can see and board the bus; otherwise it is absent from the feed. */
-export function inService(state: BusState): boolean {
+export function inService(state: SimBusState): boolean {
   return state.phase !== 'out-of-service';
 }
 
 /** The bus's true position, [lon, lat]: on its road, or off it on a detour. */
-export function truePoint(state: BusState): LonLat {
+export function truePoint(state: SimBusState): LonLat {
   const { trip, motion } = state;
   const offset = trip.detour && state.phase === 'on-trip' ? detourOffset(trip.detour, motion.along) : 0;
   return pointOffRoute(trip.variant.route, motion.along, offset);
@@ -146,10 +146,10 @@ export function deliveredReportAt(seed: number, bus: SimBus, t: number): number 
   return reportedAt;
 }
 
-export interface BusReport {
+export interface SimFeedReport {
   reportedAt: number;
   /** The bus's true state when it reported; always in service (see feedReportAt). */
-  state: BusState;
+  state: SimBusState;
   /** Rounded to 6 decimals like the real feed, with a few metres of GPS noise. */
   coordinates: LonLat;
   jumpMetres: number;
@@ -163,7 +163,7 @@ const round6 = (x: number): number => math_round(x * 1e6) / 1e6;
  * through was taken out of service (the bus is absent). Noise depends only on the seed, the bus and the
  * report time.
  */
-export function feedReportAt(seed: number, book: TripBook, bus: SimBus, t: number): BusReport | undefined {
+export function feedReportAt(seed: number, book: TripBook, bus: SimBus, t: number): SimFeedReport | undefined {
   if (t < bus.midnight + bus.block.fromMs || t > bus.midnight + bus.block.toMs + TERMINUS_WAIT_MS + 60_000) {
     return undefined;
   }

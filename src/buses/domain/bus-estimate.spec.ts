@@ -1,7 +1,7 @@
 import { BusReport } from '../stm/stm.types';
 import { advanceTracks, busKey, BusTrack, MAX_MISSING_POLLS, MAX_POSITIONS } from './bus-track';
 import { BusEstimate, estimateBus, LineBus, lineBusOf, ROAD_FACTOR, RouteContext, withDistances } from './bus-estimate';
-import { haversineMeters, LatLon } from './geo';
+import { LatLon, metersBetween } from './geo';
 import { buildVariantPath, DEFAULT_ALONG_ROUTE_SETTINGS } from './along-route';
 
 const METERS_PER_DEGREE_LAT = (6_371_000 * Math.PI) / 180; // ≈ 111,194.93
@@ -128,7 +128,7 @@ describe('advanceTracks', () => {
     });
     expect(bus).not.toHaveProperty('history');
     expect(bus.distanceMeters).toBeCloseTo(500 * ROAD_FACTOR, 3);
-    expect(bus.distanceMeters).toBe(haversineMeters(STOP, r) * ROAD_FACTOR);
+    expect(bus.distanceMeters).toBe(metersBetween(STOP, r) * ROAD_FACTOR);
   });
 
   it('adds no fix when the API timestamp repeats, but still counts the bus as seen', () => {

@@ -18,7 +18,7 @@ import {
 } from './bus-metrics';
 import { BusStatus } from './bus-status';
 import { BusTrack } from './bus-track';
-import { haversineMeters, LatLon } from './geo';
+import { LatLon, metersBetween } from './geo';
 
 /**
  * What a line publishes of one of its buses after each poll: the latest report, the last few fixes (all the
@@ -71,7 +71,7 @@ export function withDistances(history: readonly Position[], stop: LatLon): Fix[]
     latitude: p.latitude,
     longitude: p.longitude,
     fixAt: p.fixAt,
-    distanceMeters: haversineMeters(stop, p),
+    distanceMeters: metersBetween(stop, p),
   }));
 }
 
@@ -86,7 +86,7 @@ export function estimateBus(bus: LineBus, stop: LatLon, now: Date, routes?: Rout
   const path = routes?.pathOf(bus.variantId);
   if (path && routes && !visitsOf(path, routes.stopId).length) {
     // Its variant does not call at this stop (the other direction, a short run): it is not coming.
-    return estimate(bus, haversineMeters(stop, bus) * ROAD_FACTOR, speedKmh(bus.recent), null, 'not_coming', false);
+    return estimate(bus, metersBetween(stop, bus) * ROAD_FACTOR, speedKmh(bus.recent), null, 'not_coming', false);
   }
   const along = path && routes && bus.progress ? arrivalAlong(path, routes.stopId, bus.progress, routes) : null;
   if (along?.kind === 'on-route') {
@@ -97,7 +97,7 @@ export function estimateBus(bus: LineBus, stop: LatLon, now: Date, routes?: Rout
   const fixes = withDistances(bus.recent, stop);
   const passed = hasPassed(fixes);
   const eta = fresh ? etaSeconds(fixes, passed) : null;
-  const distance = haversineMeters(stop, bus) * ROAD_FACTOR;
+  const distance = metersBetween(stop, bus) * ROAD_FACTOR;
   return estimate(bus, distance, speedKmh(bus.recent), eta, busStatus(distance, passed, eta), passed);
 }
 

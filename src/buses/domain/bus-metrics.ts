@@ -1,5 +1,5 @@
 import { BusStatus } from './bus-status';
-import { haversineMeters, LatLon } from './geo';
+import { LatLon, metersBetween } from './geo';
 
 /** Where a bus was, by the API's clock. */
 export interface Position extends LatLon {
@@ -35,7 +35,7 @@ export function speedKmh(history: readonly Position[]): number | null {
   const seconds = (fixes[fixes.length - 1].fixAt.getTime() - fixes[0].fixAt.getTime()) / 1000;
   if (seconds <= 0) return null;
   let meters = 0;
-  for (let i = 1; i < fixes.length; i++) meters += haversineMeters(fixes[i - 1], fixes[i]);
+  for (let i = 1; i < fixes.length; i++) meters += metersBetween(fixes[i - 1], fixes[i]);
   return (meters / seconds) * 3.6;
 }
 

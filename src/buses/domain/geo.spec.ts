@@ -1,5 +1,6 @@
 import { mulberry32 as seeded } from '../../simulator/prng';
-import { EARTH_RADIUS_METERS, haversineMeters, isValidLatLon, LatLon } from './geo';
+import { EARTH_RADIUS_M as EARTH_RADIUS_METERS } from '../../shared/route';
+import { isValidLatLon, LatLon, metersBetween } from './geo';
 
 const at = (latitude: number, longitude: number): LatLon => ({ latitude, longitude });
 
@@ -15,7 +16,7 @@ function lawOfCosinesMeters(a: LatLon, b: LatLon): number {
   return EARTH_RADIUS_METERS * Math.acos(Math.min(1, Math.max(-1, c)));
 }
 
-describe('haversineMeters', () => {
+describe('metersBetween', () => {
   it('uses the 6,371,000 m Earth radius of SPEC §3.4', () => {
     expect(EARTH_RADIUS_METERS).toBe(6_371_000);
   });
@@ -49,7 +50,7 @@ describe('haversineMeters', () => {
     ],
     ['antipodes are half the circumference apart', at(0, 0), at(0, 180), Math.PI * 6_371_000, 0.01],
   ])('%s', (_name, a, b, expected, tolerance) => {
-    expect(Math.abs(haversineMeters(a, b) - expected)).toBeLessThanOrEqual(tolerance);
+    expect(Math.abs(metersBetween(a, b) - expected)).toBeLessThanOrEqual(tolerance);
   });
 
   it('is symmetric, zero only on the diagonal and agrees with the law of cosines (seeded random points)', () => {
@@ -57,9 +58,9 @@ describe('haversineMeters', () => {
     for (let i = 0; i < 500; i++) {
       const a = randomMontevideo(rnd);
       const b = randomMontevideo(rnd);
-      const ab = haversineMeters(a, b);
-      expect(ab).toBe(haversineMeters(b, a));
-      expect(haversineMeters(a, a)).toBe(0);
+      const ab = metersBetween(a, b);
+      expect(ab).toBe(metersBetween(b, a));
+      expect(metersBetween(a, a)).toBe(0);
       expect(ab).toBeGreaterThan(0);
       // Law of cosines loses precision below a few metres; random Montevideo pairs are far apart.
       if (ab > 100) expect(Math.abs(ab - lawOfCosinesMeters(a, b))).toBeLessThan(0.05);
@@ -71,14 +72,14 @@ describe('haversineMeters', () => {
     for (let i = 0; i < 500; i++) {
       const pick = i % 2 === 0 ? () => randomMontevideo(rnd) : () => at(rnd() * 180 - 90, rnd() * 360 - 180);
       const [a, b, c] = [pick(), pick(), pick()];
-      expect(haversineMeters(a, c)).toBeLessThanOrEqual(haversineMeters(a, b) + haversineMeters(b, c) + 1e-6);
+      expect(metersBetween(a, c)).toBeLessThanOrEqual(metersBetween(a, b) + metersBetween(b, c) + 1e-6);
     }
   });
 
   it('never exceeds half the circumference (seeded random points on the globe)', () => {
     const rnd = seeded(7);
     for (let i = 0; i < 500; i++) {
-      const d = haversineMeters(at(rnd() * 180 - 90, rnd() * 360 - 180), at(rnd() * 180 - 90, rnd() * 360 - 180));
+      const d = metersBetween(at(rnd() * 180 - 90, rnd() * 360 - 180), at(rnd() * 180 - 90, rnd() * 360 - 180));
       expect(d).toBeGreaterThanOrEqual(0);
       expect(d).toBeLessThanOrEqual(Math.PI * EARTH_RADIUS_METERS + 1e-6);
     }
@@ -88,7 +89,7 @@ describe('haversineMeters', () => {
     const origin = at(-34.9, -56.16);
     let previous = 0;
     for (let k = 1; k <= 20; k++) {
-      const d = haversineMeters(origin, at(-34.9 + k * 0.001, -56.16));
+      const d = metersBetween(origin, at(-34.9 + k * 0.001, -56.16));
       expect(d).toBeGreaterThan(previous);
       expect(d).toBeCloseTo(k * 111.194927, 2);
       previous = d;

@@ -1,20 +1,14 @@
+import { haversineMeters } from '../../shared/route';
+
 export interface LatLon {
   latitude: number;
   longitude: number;
 }
 
-export const EARTH_RADIUS_METERS = 6_371_000;
-
-const toRadians = (degrees: number): number => (degrees * Math.PI) / 180;
-
-/** Great-circle distance in metres (haversine, spherical Earth of radius 6,371 km). */
-export function haversineMeters(a: LatLon, b: LatLon): number {
-  const dLat = toRadians(b.latitude - a.latitude);
-  const dLon = toRadians(b.longitude - a.longitude);
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(toRadians(a.latitude)) * Math.cos(toRadians(b.latitude)) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(h)));
+/** Great-circle distance in metres between two points given as latitude/longitude (the one formula lives in
+ * shared/route, which speaks the STM API's [longitude, latitude] order). */
+export function metersBetween(a: LatLon, b: LatLon): number {
+  return haversineMeters([a.longitude, a.latitude], [b.longitude, b.latitude]);
 }
 
 export function isValidLatLon(p: LatLon): boolean {
