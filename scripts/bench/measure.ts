@@ -50,56 +50,25 @@ export function mergeWindows(windows: TickWindow[]): {
   return { count, outcomes, lateness: summarize(lateness), duration: summarize(duration), dbStatements };
 }
 
-/** RSS (MB, first/max/last) and CPU (% of one core) of processes, from /proc. */
-export class ProcessSampler {
-  private readonly rss: number[][] = [];
-  private timer?: NodeJS.Timeout;
-  private cpuStart = 0;
-  private startedAt = 0;
-  private cpuEnd = 0;
-  private endedAt = 0;
-
-  constructor(private readonly pids: number[]) {}
-
-  private cpuTicks(): number {
-    return this.pids.reduce((sum, pid) => {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return sum + Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
-    }, 0);
+/** CPU seconds a process has used so far (user + system), from /proc; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 a second on common kernels
+  } catch {
+    return 0;
   }
+}
 
-  private rssNow(): number[] {
-    return this.pids.map((pid) => {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : 0;
-    });
-  }
+/** Resident memory of a process now, in MB. */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : 0;
+}
 
-  start(): void {
-    this.cpuStart = this.cpuTicks();
-    this.startedAt = Date.now();
-    this.rss.push(this.rssNow());
-    this.timer = setInterval(() => this.rss.push(this.rssNow()), 1000);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.cpuEnd = this.cpuTicks();
-    this.endedAt = Date.now();
-    this.rss.push(this.rssNow());
-  }
-
-  rssMb(): { first: number; max: number; last: number } {
-    const totals = this.rss.map((r) => r.reduce((a, b) => a + b, 0));
-    return {
-      first: Math.round(totals[0]),
-      max: Math.round(Math.max(...totals)),
-      last: Math.round(totals[totals.length - 1]),
-    };
-  }
-
-  /** Linux clock ticks are 100 per second on every common kernel config. */
-  cpuPercent(): number {
-    return Math.round(((this.cpuEnd - this.cpuStart) / 100 / ((this.endedAt - this.startedAt) / 1000)) * 100);
-  }
+/** p50/p99/max of raw samples (exact, nearest rank). */
+export function percentiles(values: number[]): Summary {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(Math.round(v), (counts.get(Math.round(v)) ?? 0) + 1);
+  return summarize(counts);
 }

@@ -87,7 +87,7 @@ export async function startProcess(
 }
 
 /** A throwaway redis-server of our own, so that FLUSHALL hurts nobody else. */
-export async function startPrivateRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startPrivateRedis(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
     throw new Error('redis-server is needed for the chaos run (apt-get install redis-server)');
   }
@@ -102,6 +102,7 @@ export async function startPrivateRedis(): Promise<{ url: string; stop: () => Pr
   );
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: redis.child.pid!,
     stop: async () => {
       redis.child.kill('SIGTERM');
       await redis.exited;
