@@ -11,11 +11,12 @@ import { StmRateLimiter } from './stm/stm-rate-limiter';
 import { StmTokenProvider } from './stm/stm-token.provider';
 import { StmClient } from './stm/stm.client';
 import { UpstreamGate } from './stm/upstream-gate';
+import { UpstreamSkips } from './stm/upstream-skips';
 
 /** The tracker: the STM client, the shared polling of lines, and the line's tick itself. */
 @Module({
   imports: [HttpModule, CatalogModule, TrackingDataModule, QueueModule, LivePublisherModule],
-  providers: [BusesService, LineSnapshots, LineLifecycle, StmClient, StmTokenProvider, StmRateLimiter, UpstreamGate],
+  providers: [BusesService, LineSnapshots, LineLifecycle, StmClient, StmTokenProvider, StmRateLimiter, UpstreamGate, UpstreamSkips],
   exports: [BusesService, StmClient, CatalogModule],
 })
 export class BusesModule {}

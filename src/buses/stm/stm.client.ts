@@ -7,9 +7,10 @@ import { StmRateLimiter } from './stm-rate-limiter';
 import { StmTokenProvider } from './stm-token.provider';
 import { retryAfterMs } from './upstream-backoff';
 import { UpstreamGate } from './upstream-gate';
+import { UpstreamSkips } from './upstream-skips';
 import { StmBadResponseError, StmUnavailableError } from './stm.errors';
 import {
-  parseBus,
+  busParser,
   parseList,
   parseStop,
   parseStopLine,
@@ -46,6 +47,7 @@ export class StmClient {
     private readonly limiter: StmRateLimiter,
     private readonly gate: UpstreamGate,
     private readonly config: AppConfig,
+    private readonly skips: UpstreamSkips = new UpstreamSkips(),
   ) {}
 
   /** Obtains a token: proves the upstream answers and takes our credentials. */
@@ -57,7 +59,7 @@ export class StmClient {
   async getBuses(lines: string[], variantIds: number[] = []): Promise<Parsed<BusReport>> {
     const params: Record<string, string> = { lines: lines.join(',') };
     if (variantIds.length) params.lineVariantIds = variantIds.join(',');
-    return this.parsed(await this.get('/buses', params), parseBus, 'buses');
+    return this.parsed(await this.get('/buses', params), busParser(), 'buses');
   }
 
   async getBusStops(): Promise<Parsed<StopRecord>> {
@@ -91,8 +93,10 @@ export class StmClient {
     } catch (error) {
       throw new StmBadResponseError(`STM ${what}: ${(error as Error).message}`);
     }
-    if (result.skipped)
-      this.logger.warn(`STM ${what}: skipped ${result.skipped} malformed item(s): ${result.problems.join('; ')}`);
+    if (result.skipped) {
+      this.skips.record(result.reasons);
+      this.logger.warn(`STM ${what}: skipped ${result.skipped} bad item(s): ${result.problems.join('; ')}`);
+    }
     return result;
   }
 

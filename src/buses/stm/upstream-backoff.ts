@@ -18,7 +18,7 @@ export function backoffMs(failures: number, random: number): number {
  * Undefined when absent or unreadable; a date in the past is 0.
  */
 export function retryAfterMs(header: unknown, now: number): number | undefined {
-  const text = Array.isArray(header) ? header[0] : header;
+  const text: unknown = Array.isArray(header) ? (header as unknown[])[0] : header;
   if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text * 1000 : undefined;
   if (typeof text !== 'string' || !text.trim()) return undefined;
   const value = text.trim();
