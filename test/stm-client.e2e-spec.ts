@@ -32,7 +32,7 @@ describe('StmClient against the simulator', () => {
     const redis = new RedisConnection(config);
     connections.push(redis);
     const limiter = new StmRateLimiter(redis, config);
-    const gate = new UpstreamGate(redis);
+    const gate = new UpstreamGate(redis, config);
     const tokens = new StmTokenProvider(http, config, redis, limiter, gate);
     return { stm: new StmClient(http, tokens, limiter, gate, config), config };
   }

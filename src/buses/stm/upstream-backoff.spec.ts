@@ -1,4 +1,4 @@
-import { backoffMs, MAX_BACKOFF_MS, retryAfterMs } from './upstream-backoff';
+import { backoffCapMs, backoffMs, MAX_BACKOFF_MS, retryAfterMs } from './upstream-backoff';
 
 describe('backoffMs', () => {
   it('doubles with each failure in a row, between half and all of the step', () => {
@@ -12,6 +12,12 @@ describe('backoffMs', () => {
     expect(backoffMs(8, 0.999)).toBeLessThanOrEqual(MAX_BACKOFF_MS);
     expect(backoffMs(1000, 0.999)).toBeLessThanOrEqual(MAX_BACKOFF_MS);
     expect(backoffMs(1000, 0)).toBe(MAX_BACKOFF_MS / 2);
+  });
+
+  it('caps at eight intervals when that is shorter', () => {
+    expect(backoffCapMs(15_000)).toBe(MAX_BACKOFF_MS);
+    expect(backoffCapMs(1_000)).toBe(8_000);
+    expect(backoffMs(50, 0.999, backoffCapMs(1_000))).toBeLessThanOrEqual(8_000);
   });
 });
 

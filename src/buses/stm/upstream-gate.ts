@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RedisConnection } from '../../shared/redis.provider';
-import { backoffMs } from './upstream-backoff';
+import { AppConfig } from '../../config/app-config';
+import { backoffCapMs, backoffMs } from './upstream-backoff';
 import { StmUnavailableError } from './stm.errors';
 
 /** What every process knows about the city's API lately (one Redis key, shared). */
@@ -30,7 +31,7 @@ const REMEMBER_FAILURES_MS = 10 * 60_000;
 /**
  * The "not before" every process honours before it sends anything to the STM API (SPEC §3.5): set by a
  * 429's Retry-After (seconds or HTTP date, however long) or by jittered exponential backoff after 5xx,
- * timeouts and connection errors, capped at two minutes; cleared by the next success. Kept in Redis so a
+ * timeouts and connection errors, capped at two minutes (or eight intervals); cleared by the next success. Kept in Redis so a
  * Retry-After seen by one worker holds every other back too. If Redis does not answer, requests go ahead
  * (as with the rate limiter): the backoff is a courtesy, Redis trouble is reported elsewhere.
  */
@@ -40,7 +41,10 @@ export class UpstreamGate {
   /** Whether this process last saw the gate closed: a success then clears it (one DEL, not one per request). */
   private sawTrouble = true;
 
-  constructor(private readonly redis: RedisConnection) {}
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly config: AppConfig,
+  ) {}
 
   async state(): Promise<GateState | null> {
     try {
@@ -79,7 +83,8 @@ export class UpstreamGate {
     try {
       const before = await this.state();
       const failures = (before?.failures ?? 0) + 1;
-      const waitMs = error.retryAfterMs ?? backoffMs(failures, Math.random());
+      const capMs = backoffCapMs(this.config.tracking.intervalSeconds * 1000);
+      const waitMs = error.retryAfterMs ?? backoffMs(failures, Math.random(), capMs);
       const state: GateState = {
         notBefore: Math.max(now + waitMs, before?.notBefore ?? 0),
         failures,
