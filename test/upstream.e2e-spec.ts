@@ -167,10 +167,14 @@ describe('the STM API misbehaving', () => {
     }, 'skipped items counted by reason');
     expect(reasons.out_of_range).toBeGreaterThanOrEqual(2);
     // The good buses of the same answers keep flowing: nothing failed the polls.
+    let seen = '';
     await eventually(async () => {
       const all = await dashboards();
+      seen = JSON.stringify(all.map((d) => [d.upstream.state, d.buses.length]));
       return all.every((d) => d.upstream.state === 'ok' && d.buses.length > 0) ? all : undefined;
-    }, 'dashboards fed while bad values arrive');
+    }, 'dashboards fed while bad values arrive').catch((e: Error) => {
+      throw new Error(`${e.message}: ${seen}\n${workers[0].tail(20)}`);
+    });
     const failures = busRequests(0);
     await sleep(2_000);
     expect(busRequests(0)).toBeGreaterThan(failures);

@@ -11,6 +11,7 @@ import { UpstreamSkips } from './upstream-skips';
 import { StmBadResponseError, StmUnavailableError } from './stm.errors';
 import {
   busParser,
+  feedClock,
   parseList,
   parseStop,
   parseStopLine,
@@ -59,7 +60,9 @@ export class StmClient {
   async getBuses(lines: string[], variantIds: number[] = []): Promise<Parsed<BusReport>> {
     const params: Record<string, string> = { lines: lines.join(',') };
     if (variantIds.length) params.lineVariantIds = variantIds.join(',');
-    return this.parsed(await this.get('/buses', params), busParser(), 'buses');
+    const response = await this.get('/buses', params);
+    const reference = Math.max(Date.now(), feedClock(response.data) ?? 0);
+    return this.parsed(response, busParser(() => reference), 'buses');
   }
 
   async getBusStops(): Promise<Parsed<StopRecord>> {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { busParser, parseBus, parseList, parseStop, parseStopLine, parseUpcomingBus, parseVariant } from './stm.parse';
+import { busParser, feedClock, parseBus, parseList, parseStop, parseStopLine, parseUpcomingBus, parseVariant } from './stm.parse';
 import { parseStmTimestamp } from './stm-timestamp';
+import { formatStmTimestamp } from '../../simulator/stm-time';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const readJson = <T = unknown>(...parts: string[]): T => JSON.parse(readFileSync(join(ROOT, ...parts), 'utf8')) as T;
@@ -100,6 +101,18 @@ describe('parseList', () => {
     expect(ahead.items).toHaveLength(0);
     expect(ahead.reasons).toEqual({ future_fix: 1 });
     expect(ahead.problems).toEqual(['buses[0]: fix stamped 120 s in the future']);
+  });
+
+  it("reads the feed's own clock as the median of its stamps", () => {
+    const stamp = (ms: number) => formatStmTimestamp(ms);
+    const t = Date.parse('2026-12-02T12:00:00Z');
+    const body = [t, t + 1000, t + 600_000].map((ms) => vehicle({ timestamp: stamp(ms) }));
+    expect(feedClock(body)).toBe(t + 1000);
+    expect(feedClock([])).toBeNull();
+    expect(feedClock({})).toBeNull();
+    // One bus ten minutes ahead of the rest is skipped even when our clock is behind the feed's.
+    const parsed = parseList(body, busParser(() => Math.max(t - 3600_000, feedClock(body)!)), 'buses');
+    expect(parsed.reasons).toEqual({ future_fix: 1 });
       });
 
   it('counts every skipped item but describes only the first five', () => {

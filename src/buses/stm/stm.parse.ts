@@ -63,6 +63,20 @@ function coordinates(location: unknown): { latitude: number; longitude: number }
   return point;
 }
 
+/**
+ * The feed's own clock: the median stamp of its items (null when none reads). A fix is "in the future" against
+ * the later of our clock and this one, so a feed whose clock runs ahead as a whole (the simulator under a time
+ * scale) loses nothing, while one bus stamped ahead of the rest is skipped: that is the bus that would freeze.
+ */
+export function feedClock(body: unknown): number | null {
+  if (!Array.isArray(body)) return null;
+  const stamps = body
+    .map((item) => (isObject(item) ? parseStmTimestamp(item.timestamp)?.getTime() : undefined))
+    .filter((t): t is number => t !== undefined)
+    .sort((a, b) => a - b);
+  return stamps.length ? stamps[Math.floor(stamps.length / 2)] : null;
+}
+
 /** A bus report as of `now` (fixes stamped more than MAX_FUTURE_FIX_MS after it are skipped). */
 export function busParser(now: () => number = Date.now): ItemParser<BusReport> {
   return (item) => {
