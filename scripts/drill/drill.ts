@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const webPort = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'log',
     DATABASE_URL: `sqlite:${join(dir, 'drill.sqlite')}`,
     REDIS_URL: redis.url,
     PORT: String(webPort),
