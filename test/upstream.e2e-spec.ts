@@ -85,7 +85,7 @@ describe('the STM API misbehaving', () => {
     expect(sys.sim.requestCount('/token')).toBe(1);
     const before = busRequests(0);
     sys.sim.expireTokens();
-    await eventually(async () => busRequests(0) >= before + 3, 'polls after the token expired');
+    await eventually(() => Promise.resolve(busRequests(0) >= before + 3), 'polls after the token expired');
     await recovered(Date.now(), 'data again after the 401');
     expect(sys.sim.requestCount('/token')).toBe(2);
   });
