@@ -1,9 +1,9 @@
 import { In } from 'typeorm';
 import { LinePoll } from '../src/buses/entities/line-poll.entity';
-import { loadMontevideoData } from '../src/shared/montevideo-data';
 import { Tracking } from '../src/tracking/entities/tracking.entity';
 import { TrackingRepository } from '../src/tracking/tracking.repository';
 import { eventually, sleep, startSystem, TestSystem } from './support/system';
+import { stopsOf } from './support/stops';
 import { startWorkerProcess, WorkerProcess } from './support/worker-process';
 
 /**
@@ -12,15 +12,6 @@ import { startWorkerProcess, WorkerProcess } from './support/worker-process';
  * Requests are counted at the simulator.
  */
 const INTERVAL_S = 0.5;
-
-/** Distinct stops on the known routes of a line, to spread trackings over them. */
-function stopsOf(line: string, n: number): number[] {
-  const data = loadMontevideoData();
-  const variants = data.variants.filter((v) => v.line === line && data.variantStops[v.lineVariantId]);
-  const stops = [...new Set(variants.flatMap((v) => data.variantStops[v.lineVariantId]))];
-  const known = new Set(data.stops.map((s) => s.busstopId));
-  return stops.filter((s) => known.has(s)).slice(0, n);
-}
 
 describe('shared polling', () => {
   let sys: TestSystem;

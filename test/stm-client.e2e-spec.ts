@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { StmRateLimiter } from '../src/buses/stm/stm-rate-limiter';
 import { StmTokenProvider } from '../src/buses/stm/stm-token.provider';
 import { StmClient } from '../src/buses/stm/stm.client';
+import { UpstreamGate } from '../src/buses/stm/upstream-gate';
 import { StmCredentialsError } from '../src/buses/stm/stm.errors';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { RedisConnection } from '../src/shared/redis.provider';
-import { Clock } from '../src/shared/clock';
 import { RunningSimulator, startSimulatorServer } from '../src/simulator/simulator-server';
 import { clearQueuePrefix, requireRedis, TEST_REDIS_URL } from './support/services';
 import { SERVICE_AT } from './support/system';
@@ -16,6 +16,7 @@ describe('StmClient against the simulator', () => {
   let sim: RunningSimulator;
   const prefix = `bt-test-${randomBytes(4).toString('hex')}`;
   const connections: RedisConnection[] = [];
+  const prefixes = new Set([prefix]);
 
   function client(env: Record<string, string> = {}): { stm: StmClient; config: AppConfig } {
     const config = loadConfig({
@@ -26,11 +27,14 @@ describe('StmClient against the simulator', () => {
       STM_MAX_RPS: '1000',
       ...env,
     });
+    prefixes.add(config.queuePrefix);
     const http = new HttpService();
     const redis = new RedisConnection(config);
     connections.push(redis);
-    const tokens = new StmTokenProvider(http, config, new Clock());
-    return { stm: new StmClient(http, tokens, new StmRateLimiter(redis, config), config), config };
+    const limiter = new StmRateLimiter(redis, config);
+    const gate = new UpstreamGate(redis, config);
+    const tokens = new StmTokenProvider(http, config, redis, limiter, gate);
+    return { stm: new StmClient(http, tokens, limiter, gate, config), config };
   }
 
   beforeAll(async () => {
@@ -45,7 +49,7 @@ describe('StmClient against the simulator', () => {
   });
   afterAll(async () => {
     await Promise.all(connections.map((c) => c.onApplicationShutdown()));
-    await clearQueuePrefix(prefix);
+    for (const p of prefixes) await clearQueuePrefix(p);
     await sim?.close();
   });
 
@@ -94,22 +98,28 @@ describe('StmClient against the simulator', () => {
   });
 
   describe('tokens', () => {
-    it('fetches one token for many requests, and a new one after the old is rejected (401)', async () => {
-      const { stm } = client();
+    it('shares one token between clients of one installation, and a 401 leads to one refresh for all', async () => {
+      const own = { QUEUE_PREFIX: `${prefix}-shared` };
+      const [a, b] = [client(own).stm, client(own).stm];
       const before = sim.requestCount('/token');
-      await stm.getBuses(['103']);
-      await stm.getBuses(['109']);
-      await Promise.all([stm.getBuses(['110']), stm.getBuses(['112']), stm.getLineVariants()]);
+      await a.getBuses(['103']);
+      await b.getBuses(['109']);
+      await Promise.all([a.getBuses(['110']), b.getBuses(['112']), a.getLineVariants()]);
       expect(sim.requestCount('/token') - before).toBe(1);
 
       sim.expireTokens();
-      const { items } = await stm.getBuses(['103']);
-      expect(items.length).toBeGreaterThan(0);
+      const answers = await Promise.all([a, b, a, b].map((c, i) => c.getBuses([['103', '109', '110', '112'][i]])));
+      expect(answers.every((r) => r.items.length > 0)).toBe(true);
       expect(sim.requestCount('/token') - before).toBe(2);
     });
 
     it('raises a credentials error, without the secret, when the credentials are refused', async () => {
-      const { stm } = client({ STM_CLIENT_ID: 'someone-else', STM_CLIENT_SECRET: 'not-the-secret-123' });
+      // An installation of its own: the token of the others' (shared in Redis) is not for it.
+      const { stm } = client({
+        QUEUE_PREFIX: `${prefix}-refused`,
+        STM_CLIENT_ID: 'someone-else',
+        STM_CLIENT_SECRET: 'not-the-secret-123',
+      });
       const error = await stm.getBuses(['103']).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StmCredentialsError);
       expect((error as Error).message).toBe('STM token endpoint rejected the client credentials (HTTP 401)');
@@ -117,8 +127,10 @@ describe('StmClient against the simulator', () => {
     });
 
     it('sends the credentials as form fields when STM_CREDENTIALS_IN=form', async () => {
-      const { stm } = client({ STM_CREDENTIALS_IN: 'form' });
+      const { stm } = client({ QUEUE_PREFIX: `${prefix}-form`, STM_CREDENTIALS_IN: 'form' });
+      const before = sim.requestCount('/token');
       expect((await stm.getBuses(['103'])).items.length).toBeGreaterThan(0);
+      expect(sim.requestCount('/token') - before).toBe(1);
     });
   });
 

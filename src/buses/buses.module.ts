@@ -10,11 +10,13 @@ import { LineSnapshots } from './line-snapshots';
 import { StmRateLimiter } from './stm/stm-rate-limiter';
 import { StmTokenProvider } from './stm/stm-token.provider';
 import { StmClient } from './stm/stm.client';
+import { UpstreamGate } from './stm/upstream-gate';
+import { UpstreamSkips } from './stm/upstream-skips';
 
 /** The tracker: the STM client, the shared polling of lines, and the line's tick itself. */
 @Module({
   imports: [HttpModule, CatalogModule, TrackingDataModule, QueueModule, LivePublisherModule],
-  providers: [BusesService, LineSnapshots, LineLifecycle, StmClient, StmTokenProvider, StmRateLimiter],
+  providers: [BusesService, LineSnapshots, LineLifecycle, StmClient, StmTokenProvider, StmRateLimiter, UpstreamGate, UpstreamSkips],
   exports: [BusesService, StmClient, CatalogModule],
 })
 export class BusesModule {}

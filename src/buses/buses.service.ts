@@ -27,6 +27,17 @@ export interface TickResult {
   ended: EndedTracking[];
 }
 
+/**
+ * When the line's next request can go out: its next tick, or, while the shared backoff holds requests back,
+ * the first of its ticks (one interval apart from the next) at or after the backoff's end.
+ */
+export function nextAttempt(nextTickAt: Date, error: Error, intervalMs: number): Date {
+  const notBefore = error instanceof StmUnavailableError ? error.notBefore : undefined;
+  const next = nextTickAt.getTime();
+  if (notBefore === undefined || notBefore <= next) return nextTickAt;
+  return new Date(next + Math.ceil((notBefore - next) / intervalMs) * intervalMs);
+}
+
 type Poll = { ok: true; reports: BusReport[] } | { ok: false; error: StmUnavailableError | StmCredentialsError };
 
 /**
@@ -88,7 +99,8 @@ export class BusesService {
     // Another run of this tick got there first (Bull ran it twice after a stall): it does the rest.
     if (!claimed) return this.alreadyDone((await this.linePolls.find(job.line)) ?? poll, job);
 
-    await this.publishState(job, tracks, now, fetched.ok ? null : (poll.unavailableSince ?? now), poll, next.dueAt);
+    const attempt = fetched.ok ? null : nextAttempt(next.dueAt, fetched.error, this.intervalMs);
+    await this.publishState(job, tracks, now, fetched.ok ? null : (poll.unavailableSince ?? now), poll, next.dueAt, attempt);
     const ended = await this.lifecycle.endDue(job.line, job.seq, now);
     const chainEnds = await this.writes.run(() => this.linePolls.endChainIfUnused(job.line, job.seq));
     if (!chainEnds) await this.scheduler.schedule(job.line, next.seq, next.dueAt);
@@ -123,6 +135,7 @@ export class BusesService {
     unavailableSince: Date | null,
     before: LinePoll,
     nextTickAt: Date,
+    nextAttemptAt: Date | null,
   ): Promise<void> {
     const paths = await this.paths.pathsOf(tracks.map((t) => t.variantId));
     const settings = { dwellSeconds: this.config.tracking.stopDwellSeconds };
@@ -135,6 +148,7 @@ export class BusesService {
         lastSuccessAt: unavailableSince ? before.lastSuccessAt : now,
         unavailableSince,
         nextTickAt,
+        nextAttemptAt,
         buses,
       },
       tracks,

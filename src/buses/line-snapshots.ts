@@ -18,10 +18,12 @@ interface StoredSnapshot extends Omit<LineSnapshot, 'buses'> {
   buses: (Omit<BusReport, 'fixAt'> & { fixAt: string })[];
 }
 
+/** Why a window's fetch of a line failed: served to every tick of that window, in every process. */
 interface Failure {
-  at: number;
   credentials: boolean;
   message: string;
+  /** The shared backoff's not-before, when the failure set one (epoch ms). */
+  notBefore?: number;
 }
 
 const WANTED = 'lines:wanted';
@@ -32,7 +34,9 @@ const SNAPSHOT_WINDOWS = 3;
 const snapshotKey = (line: string, window: number): string => `snapshot:${line}:${window}`;
 /** How often a process re-announces that it wants a line (the wanted set forgets after WANTED_AT_LEAST_MS). */
 const WANT_EVERY_MS = 5_000;
-const failureKey = (line: string): string => `snapshot-failure:${line}`;
+const failureKey = (line: string, window: number): string => `snapshot-failure:${line}:${window}`;
+const RENEW_LOCK =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end";
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -82,16 +86,20 @@ export class LineSnapshots {
       const present = await Promise.all(lines.map((l) => this.snapshot(l, window)));
       const stale = lines.filter((_, i) => !present[i]);
       if (!stale.length) return window;
-      await this.throwIfFailed(stale, startedAt);
+      await this.throwIfFailed(stale, window);
       if (Date.now() > deadline) throw new StmUnavailableError(`no snapshot of line(s) ${stale.join(', ')} in time`);
       const token = randomUUID();
-      // The lock outlives one upstream request, not the whole wait: if its holder dies, another
-      // process takes over soon. A refresh that outlives it may be repeated once: no harm done.
-      const lockMs = Math.max(1000, Math.min(deadline - Date.now(), this.config.stm.timeoutMs + 2000));
+      // The lock outlives one upstream request, and is renewed while the refresh runs: if its holder
+      // dies, another process takes over soon; while it lives, no other process starts a second refresh.
+      const lockMs = this.config.stm.timeoutMs + 2000;
       if ((await redis.set(LOCK, token, 'PX', lockMs, 'NX')) === 'OK') {
+        const renew = setInterval(() => {
+          redis.eval(RENEW_LOCK, 1, LOCK, token, lockMs).catch(() => undefined);
+        }, lockMs / 3);
         try {
           await this.refresh(stale);
         } finally {
+          clearInterval(renew);
           // Only our own lock: compare and delete in one step.
           await redis.eval(
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end",
@@ -151,12 +159,15 @@ export class LineSnapshots {
     return Math.floor(time / this.intervalMs);
   }
 
-  private async throwIfFailed(lines: string[], since: number): Promise<void> {
-    const values = await this.redis.client.mget(...lines.map(failureKey));
+  /** The window's fetch of one of these lines failed: every tick of the window fails with it, asking nothing. */
+  private async throwIfFailed(lines: string[], window: number): Promise<void> {
+    const values = await this.redis.client.mget(...lines.map((l) => failureKey(l, window)));
     for (const value of values) {
-      const failure = value ? (JSON.parse(value) as Failure) : undefined;
-      if (!failure || failure.at < since) continue;
-      throw failure.credentials ? new StmCredentialsError(failure.message) : new StmUnavailableError(failure.message);
+      if (!value) continue;
+      const failure = JSON.parse(value) as Failure;
+      throw failure.credentials
+        ? new StmCredentialsError(failure.message)
+        : new StmUnavailableError(failure.message, undefined, undefined, failure.notBefore);
     }
   }
 
@@ -169,8 +180,11 @@ export class LineSnapshots {
     await redis.zremrangebyscore(WANTED, 0, since);
     const wanted = await redis.zrangebyscore(WANTED, since, '+inf');
     const candidates = [...new Set([...wanted, ...stale])].sort();
-    const present = await this.redis.client.mget(...candidates.map((l) => snapshotKey(l, window)));
-    const lines = candidates.filter((_, i) => present[i] === null);
+    const [present, failed] = await Promise.all([
+      redis.mget(...candidates.map((l) => snapshotKey(l, window))),
+      redis.mget(...candidates.map((l) => failureKey(l, window))),
+    ]);
+    const lines = candidates.filter((_, i) => present[i] === null && failed[i] === null);
     await Promise.all(this.batches(lines).map((batch) => this.fetchBatch(batch, window)));
   }
 
@@ -192,13 +206,13 @@ export class LineSnapshots {
       await write.exec();
     } catch (error) {
       const failure: Failure = {
-        at: Date.now(),
         credentials: error instanceof StmCredentialsError,
         message: (error as Error).message,
+        notBefore: error instanceof StmUnavailableError ? error.notBefore : undefined,
       };
       this.logger.warn(`Refreshing line(s) ${lines.join(', ')} failed: ${failure.message}`);
       const write = redis.multi();
-      for (const line of lines) write.set(failureKey(line), JSON.stringify(failure), 'PX', this.intervalMs);
+      for (const line of lines) write.set(failureKey(line, window), JSON.stringify(failure), 'PX', ttl);
       await write.exec();
     }
   }

@@ -10,6 +10,7 @@ export interface LineState extends LineRun {
   line: string;
   /** The tick that wrote it. */
   seq: number;
+  nextAttemptAt: Date | null;
   buses: LineBus[];
 }
 
@@ -112,6 +113,7 @@ function reviveState(s: StoredState): LineState {
     lastSuccessAt: date(s.lastSuccessAt),
     unavailableSince: date(s.unavailableSince),
     nextTickAt: date(s.nextTickAt),
+    nextAttemptAt: s.nextAttemptAt ? new Date(s.nextAttemptAt) : null,
     buses: s.buses.map((b) => ({
       ...b,
       lastFixAt: new Date(b.lastFixAt),

@@ -18,6 +18,8 @@ export interface LineRun {
   /** Since when every poll of the line has failed (null while data flows). */
   unavailableSince: Date | null;
   nextTickAt: Date | null;
+  /** While unavailable: the first tick at or after the shared backoff's not-before (when it is known). */
+  nextAttemptAt?: Date | null;
 }
 
 /** A line's data counts as late after this many intervals without a successful poll. */
@@ -32,7 +34,7 @@ const RANK: Record<UpstreamStateName, number> = { ok: 0, stale: 1, unavailable: 
  */
 export function lineUpstream(run: LineRun | null, now: Date, intervalMs: number, expectedSince: Date): UpstreamState {
   if (run?.unavailableSince)
-    return { state: 'unavailable', since: run.unavailableSince, nextAttemptAt: run.nextTickAt };
+    return { state: 'unavailable', since: run.unavailableSince, nextAttemptAt: run.nextAttemptAt ?? run.nextTickAt };
   const lateAfter = STALE_AFTER_INTERVALS * intervalMs;
   const reference = run?.lastSuccessAt ?? expectedSince;
   if (now.getTime() - reference.getTime() > lateAfter) {

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { QueueModule } from '../queue/queue.module';
 import { HealthController } from './health.controller';
 import { InfrastructureHealth } from './infrastructure.health';
+import { UpstreamGate } from '../buses/stm/upstream-gate';
 
 /** /health (liveness) and /health/ready (database, Redis, workers, upstream). */
 @Module({
@@ -12,6 +13,6 @@ import { InfrastructureHealth } from './infrastructure.health';
     QueueModule,
   ],
   controllers: [HealthController],
-  providers: [InfrastructureHealth],
+  providers: [InfrastructureHealth, UpstreamGate],
 })
 export class HealthModule {}

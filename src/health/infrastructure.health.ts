@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { WorkerRegistry, WORKER_TTL_MS } from '../queue/worker-registry';
 import { withDeadline } from '../shared/deadline';
 import { RedisConnection } from '../shared/redis.provider';
+import { UpstreamGate } from '../buses/stm/upstream-gate';
 
 /** A probe that does not answer in this time counts as down: readiness must answer quickly itself. */
 export const PROBE_TIMEOUT_MS = 2_000;
@@ -20,6 +21,7 @@ export class InfrastructureHealth {
     private readonly redis: RedisConnection,
     private readonly workers: WorkerRegistry,
     private readonly config: AppConfig,
+    private readonly gate: UpstreamGate,
   ) {}
 
   async redisCheck(key = 'redis'): Promise<HealthIndicatorResult> {
@@ -55,9 +57,11 @@ export class InfrastructureHealth {
    * status below 500: a GET there is refused, but it proves the host is up), without credentials.
    */
   async upstreamCheck(key = 'upstream'): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check(key);
+    const known = await this.knownTrouble(check);
+    if (known) return known;
     const cached = this.upstreamCache;
     if (cached && Date.now() - cached.at < UPSTREAM_CACHE_MS) return cached.result;
-    const check = this.indicators.check(key);
     const { simulated, tokenUrl } = this.config.stm;
     const origin = new URL(tokenUrl).origin;
     const target = simulated ? `${origin}/health` : tokenUrl;
@@ -77,5 +81,37 @@ export class InfrastructureHealth {
     }
     this.upstreamCache = { at: Date.now(), result };
     return result;
+  }
+
+  /**
+   * What the workers' own requests found, shared in Redis (UpstreamGate): credentials refused by the token
+   * endpoint, or requests held back by a Retry-After or the backoff after failures. Null when all is well.
+   */
+  private async knownTrouble(check: ReturnType<HealthIndicatorService['check']>): Promise<HealthIndicatorResult | null> {
+    const [refusal, gate] = await withDeadline(
+      Promise.all([this.gate.refusal(), this.gate.state()]),
+      PROBE_TIMEOUT_MS,
+      'Redis',
+    ).catch(() => [null, null] as const);
+    const url = new URL(this.config.stm.tokenUrl).origin;
+    if (refusal) {
+      return check.down({
+        url,
+        cause: 'credentials_refused',
+        since: new Date(refusal.since).toISOString(),
+        message: `${refusal.cause} (last at ${new Date(refusal.at).toISOString()}): check STM_CLIENT_ID and STM_CLIENT_SECRET`,
+      });
+    }
+    if (gate && gate.notBefore > Date.now()) {
+      return check.down({
+        url,
+        cause: 'backing_off',
+        since: new Date(gate.since).toISOString(),
+        nextAttemptAt: new Date(gate.notBefore).toISOString(),
+        failuresInARow: gate.failures,
+        message: `requests held back after: ${gate.cause}`,
+      });
+    }
+    return null;
   }
 }

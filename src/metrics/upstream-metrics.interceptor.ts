@@ -5,6 +5,7 @@ import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConf
 import { AppConfig } from '../config/app-config';
 import { upstreamEndpoint, upstreamOutcome } from './upstream-labels';
 import { WorkerMetrics } from './worker-metrics';
+import { UpstreamSkips } from '../buses/stm/upstream-skips';
 
 /**
  * Counts and times every request the STM client makes, through interceptors on the axios instance
@@ -27,6 +28,9 @@ export class UpstreamMetricsInterceptor implements OnModuleInit, OnModuleDestroy
     // The HttpService of BusesModule (strict: false finds it from here): its axios instance is the
     // one StmClient and StmTokenProvider send through.
     this.axios = this.moduleRef.get(HttpService, { strict: false }).axiosRef;
+    this.moduleRef
+      .get(UpstreamSkips, { strict: false })
+      .listen((reason, count) => this.metrics.upstreamItemsSkipped.inc({ reason }, count));
     const request = this.axios.interceptors.request.use((config: InternalAxiosRequestConfig) => {
       this.startedAt.set(config, Date.now());
       return config;

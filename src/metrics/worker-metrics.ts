@@ -54,6 +54,13 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  readonly upstreamItemsSkipped = new Counter({
+    name: 'bus_tracker_upstream_items_skipped_total',
+    help: 'Items of STM answers skipped, by reason: malformed, out_of_range, too_long, future_fix',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
   constructor() {
     // Memory, CPU, event loop lag and GC of the worker process itself: "is a worker leaking?". The
     // standard names, as every Node exporter has them; the labels say which process they are of.

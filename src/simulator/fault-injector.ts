@@ -16,6 +16,8 @@ export const FAULT_COUNT_NAMES = [
   'delayed',
   /** `/token` requests refused because of `rejectTokens`. */
   'tokenRejected',
+  /** `/token` requests answered 503 because of `tokenUnavailable`. */
+  'tokenUnavailable',
   /** Tokens issued with a lifetime shorter than the real API's. */
   'shortLivedToken',
   /** `expireTokens()` calls. */

@@ -26,10 +26,15 @@ export interface SimulatorFaults {
   rateLimitRate: number;
   /** While true `/token` answers 401 invalid_client whatever the credentials, as for revoked ones. */
   rejectTokens: boolean;
+  /** While true `/token` answers 503, as a token endpoint that is down. */
+  tokenUnavailable: boolean;
   /** Lifetime of tokens issued from now on; tokens already issued keep theirs. */
   tokenLifetimeSeconds: number;
   /** Fraction (0–1) of `/buses` items corrupted, each in one of the ways listed in fault-decisions.ts. */
   malformedRate: number;
+  /** Every `/buses` answer leads with three items our columns cannot take: a busId beyond 32 bits, a
+   * destination of 200 characters, a fix stamped ten minutes ahead (copies of real buses). */
+  badValues: boolean;
   /** `/buses` answers [] and `/buses/busstops` 204 No Content. */
   emptyLists: boolean;
 }
@@ -49,8 +54,10 @@ export const NO_FAULTS: Readonly<SimulatorFaults> = Object.freeze({
   rateLimit: Object.freeze({ burst: 0, retryAfterSeconds: 1 }),
   rateLimitRate: 0,
   rejectTokens: false,
+  tokenUnavailable: false,
   tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
   malformedRate: 0,
+  badValues: false,
   emptyLists: false,
 });
 
@@ -80,8 +87,10 @@ const CHECKS: Record<Exclude<keyof SimulatorFaults, 'rateLimit'>, Check> = {
   latencyJitterMs: nonNegative,
   rateLimitRate: rate,
   rejectTokens: boolean,
+  tokenUnavailable: boolean,
   tokenLifetimeSeconds: wholePositive,
   malformedRate: rate,
+  badValues: boolean,
   emptyLists: boolean,
 };
 

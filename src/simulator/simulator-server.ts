@@ -48,6 +48,8 @@ export interface RunningSimulator {
   busRequests(): BusRequest[];
   /** Invalidates every issued token, as when the real one expires early: clients must renew. */
   expireTokens(): void;
+  /** The client secrets `/token` accepts from now on, for the configured client id (a credentials rotation). */
+  acceptSecrets(secrets: string[]): void;
   /** Merges into the current faults; throws FaultsValidationError, changing nothing, on a bad setting. */
   setFaults(faults: FaultsPatch): void;
   /** Back to a well-behaved API. Fault counts are kept. */
@@ -158,6 +160,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
       ctx.tokens.revokeAll();
       faults.record('tokensRevoked');
     },
+    acceptSecrets: (secrets) => void (ctx.clientSecrets = [...secrets]),
     setFaults: (patch) => void faults.set(patch),
     clearFaults: () => void faults.clear(),
     faults: () => faults.settings(),

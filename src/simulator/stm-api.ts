@@ -18,6 +18,8 @@ import {
   type Reply,
 } from './http-util';
 import type { TokenStore } from './token-store';
+import type { SimVehicle } from './sim-types';
+import { formatStmTimestamp, parseStmTimestamp } from './stm-time';
 
 export const API_PREFIX = '/api/transportepublico';
 /** The real API's page size for upcoming buses is small; used when the client does not say. */
@@ -28,6 +30,8 @@ export interface StmContext {
   /** When set, the token endpoint only accepts this client id and secret; otherwise any. */
   clientId?: string;
   clientSecret?: string;
+  /** When set, the secrets accepted instead of `clientSecret` (a rotation: old and new, then only new). */
+  clientSecrets?: string[];
   data: MontevideoData;
   simulator: BusSimulator;
   tokens: TokenStore;
@@ -44,14 +48,19 @@ export async function issueToken(ctx: StmContext, req: IncomingMessage): Promise
     ctx.faults.record('tokenRejected');
     throw invalidClient();
   }
+  if (ctx.faults.settings().tokenUnavailable) {
+    ctx.faults.record('tokenUnavailable');
+    throw new HttpError(503, { error: 'temporarily_unavailable', error_description: 'Token service unavailable' });
+  }
   const credentials = basicCredentials(req) ?? {
     id: form.get('client_id') ?? '',
     secret: form.get('client_secret') ?? '',
   };
   const { clientId, clientSecret } = ctx;
   const configured = clientId !== undefined || clientSecret !== undefined;
+  const secrets = ctx.clientSecrets ?? [clientSecret];
   const accepted = configured
-    ? credentials.id === clientId && credentials.secret === clientSecret
+    ? credentials.id === clientId && secrets.includes(credentials.secret)
     : credentials.id !== '';
   if (!accepted) throw invalidClient();
   if (form.get('grant_type') !== 'client_credentials') {
@@ -104,6 +113,18 @@ async function faultReply(fault: RequestFault, signal: AbortSignal): Promise<Rep
   }
 }
 
+/** Copies of real buses with values too big for our columns, or stamped ten minutes ahead. */
+function badValues(vehicles: readonly SimVehicle[]): Record<string, unknown>[] {
+  const [first] = vehicles;
+  if (!first) return [];
+  const ahead = formatStmTimestamp(parseStmTimestamp(first.timestamp) + 10 * 60_000);
+  return [
+    { ...first, busId: 2 ** 32 + first.busId },
+    { ...first, busId: first.busId + 900_000, destination: 'D'.repeat(200) },
+    { ...first, busId: first.busId + 910_000, timestamp: ahead },
+  ];
+}
+
 function knownStop(ctx: StmContext, idText: string): number {
   const stopId = parseInteger(idText, 'bus stop id');
   if (!ctx.simulator.hasStop(stopId)) throw notFound(`bus stop ${stopId} does not exist`);
@@ -121,7 +142,9 @@ function apiRoute(ctx: StmContext, path: string, query: URLSearchParams, request
       faults.record('emptyList');
       return { status: 200, body: [] };
     }
-    return { status: 200, body: faults.corruptVehicles(simulator.vehicles({ lines, variantIds }), requestNo) };
+    const vehicles = simulator.vehicles({ lines, variantIds });
+    const bad = faults.settings().badValues ? badValues(vehicles) : [];
+    return { status: 200, body: [...bad, ...faults.corruptVehicles(vehicles, requestNo)] };
   }
   if (path === '/buses/busstops') {
     // The real catalogue endpoint sometimes answers 204 with no body; clients are expected to retry.

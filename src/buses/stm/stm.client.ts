@@ -5,9 +5,13 @@ import { firstValueFrom } from 'rxjs';
 import { AppConfig } from '../../config/app-config';
 import { StmRateLimiter } from './stm-rate-limiter';
 import { StmTokenProvider } from './stm-token.provider';
-import { StmBadResponseError, StmCredentialsError, StmUnavailableError } from './stm.errors';
+import { retryAfterMs } from './upstream-backoff';
+import { UpstreamGate } from './upstream-gate';
+import { UpstreamSkips } from './upstream-skips';
+import { StmBadResponseError, StmUnavailableError } from './stm.errors';
 import {
-  parseBus,
+  busParser,
+  feedClock,
   parseList,
   parseStop,
   parseStopLine,
@@ -18,11 +22,13 @@ import {
 } from './stm.parse';
 import { BusReport, Parsed, StopLine, UpcomingBus } from './stm.types';
 
-/** Retries for timeouts, network errors, 5xx and 429, each after a jittered backoff. */
+/** Retries inside one call for timeouts, network errors, 5xx and 429, while the shared backoff is short. */
 const MAX_RETRIES = 2;
+/** A shared backoff (or Retry-After) longer than this is not waited out inside a call: it fails at once. */
+const MAX_INLINE_WAIT_MS = 2_000;
+/** `/buses/busstops` (the whole catalogue) is about 1 MB; an answer beyond this is not read. */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const BASE_BACKOFF_MS = 250;
-/** A Retry-After longer than this is not waited out inside a tick; the next tick will try again. */
-const MAX_RETRY_AFTER_MS = 5_000;
 /** `/buses/busstops` sometimes answers 204 for a moment; it is retried this many times. */
 const EMPTY_CATALOGUE_RETRIES = 3;
 
@@ -40,7 +46,9 @@ export class StmClient {
     private readonly http: HttpService,
     private readonly tokens: StmTokenProvider,
     private readonly limiter: StmRateLimiter,
+    private readonly gate: UpstreamGate,
     private readonly config: AppConfig,
+    private readonly skips: UpstreamSkips = new UpstreamSkips(),
   ) {}
 
   /** Obtains a token: proves the upstream answers and takes our credentials. */
@@ -52,7 +60,9 @@ export class StmClient {
   async getBuses(lines: string[], variantIds: number[] = []): Promise<Parsed<BusReport>> {
     const params: Record<string, string> = { lines: lines.join(',') };
     if (variantIds.length) params.lineVariantIds = variantIds.join(',');
-    return this.parsed(await this.get('/buses', params), parseBus, 'buses');
+    const response = await this.get('/buses', params);
+    const reference = Math.max(Date.now(), feedClock(response.data) ?? 0);
+    return this.parsed(response, busParser(() => reference), 'buses');
   }
 
   async getBusStops(): Promise<Parsed<StopRecord>> {
@@ -86,40 +96,51 @@ export class StmClient {
     } catch (error) {
       throw new StmBadResponseError(`STM ${what}: ${(error as Error).message}`);
     }
-    if (result.skipped)
-      this.logger.warn(`STM ${what}: skipped ${result.skipped} malformed item(s): ${result.problems.join('; ')}`);
+    if (result.skipped) {
+      this.skips.record(result.reasons);
+      this.logger.warn(`STM ${what}: skipped ${result.skipped} bad item(s): ${result.problems.join('; ')}`);
+    }
     return result;
   }
 
-  /** GET with a bearer token: one token refresh on 401, retries for transient failures. */
+  /**
+   * GET with the shared token, inside the shared backoff (UpstreamGate): nothing goes out while the gate is
+   * closed for longer than a short wait; a transient failure closes it for every process (Retry-After, or
+   * the backoff), and is retried here only while that wait is short. One token refresh on 401. Each request
+   * has a total deadline (STM_TIMEOUT_MS, not only an idle-socket timeout) and a size cap.
+   */
   private async get(path: string, params?: Record<string, string>): Promise<AxiosResponse> {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
+      await this.gate.pass(MAX_INLINE_WAIT_MS);
       const token = await this.tokens.token();
       await this.limiter.acquire();
+      const { timeoutMs } = this.config.stm;
       try {
-        return await firstValueFrom(
+        const response = await firstValueFrom(
           this.http.get(this.config.stm.apiUrl + path, {
             params,
-            timeout: this.config.stm.timeoutMs,
+            timeout: timeoutMs,
+            signal: AbortSignal.timeout(timeoutMs),
+            maxContentLength: MAX_RESPONSE_BYTES,
             headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
           }),
         );
+        await this.gate.succeeded();
+        return response;
       } catch (error) {
         const failure = describeError(error, path);
         if (failure.status === 401 && !refreshed) {
           refreshed = true;
-          this.tokens.invalidate(token);
+          await this.tokens.invalidate(token);
           attempt--; // the refresh is not a retry of a transient failure
           continue;
         }
-        if (failure.status === 401 || failure.status === 403) {
-          throw new StmCredentialsError(`STM API refused our credentials on ${path} (HTTP ${failure.status})`);
-        }
-        if (!(failure instanceof StmUnavailableError) || attempt >= MAX_RETRIES) throw failure;
-        const backoff = failure.retryAfterMs ?? BASE_BACKOFF_MS * 2 ** attempt * (0.5 + Math.random());
-        if (backoff > MAX_RETRY_AFTER_MS) throw failure;
-        await sleep(backoff);
+        // A 401 with a fresh token, or a 403, is the API's doing, not the credentials': the token endpoint
+        // took them. It is waited out like any other failure of the API.
+        if (!(failure instanceof StmUnavailableError)) throw failure;
+        const recorded = await this.gate.failed(failure);
+        if (attempt >= MAX_RETRIES) throw recorded;
       }
     }
   }
@@ -130,14 +151,14 @@ function describeError(error: unknown, path: string): StmUnavailableError | StmB
   if (!isAxiosError(error)) return new StmUnavailableError(`STM ${path} failed (${(error as Error)?.name ?? 'error'})`);
   const status = error.response?.status;
   if (status === undefined) {
-    const why =
-      error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' ? 'timed out' : (error.code ?? 'network error');
-    return new StmUnavailableError(`STM ${path} ${why}`);
+    if (/maxContentLength/.test(error.message))
+      return new StmBadResponseError(`STM ${path} answered more than ${MAX_RESPONSE_BYTES} bytes`);
+    const timedOut = ['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED'].includes(error.code ?? '');
+    return new StmUnavailableError(`STM ${path} ${timedOut ? 'timed out' : (error.code ?? 'network error')}`);
   }
   if (status === 429) {
-    const header = Number(error.response?.headers?.['retry-after']);
-    const retryAfterMs = Number.isFinite(header) && header >= 0 ? header * 1000 : undefined;
-    return new StmUnavailableError(`STM ${path} rate limited (HTTP 429)`, status, retryAfterMs);
+    const wait = retryAfterMs(error.response?.headers?.['retry-after'], Date.now());
+    return new StmUnavailableError(`STM ${path} rate limited (HTTP 429)`, status, wait);
   }
   if (status >= 500 || status === 401 || status === 403)
     return new StmUnavailableError(`STM ${path} HTTP ${status}`, status);

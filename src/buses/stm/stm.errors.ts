@@ -4,13 +4,15 @@ export class StmUnavailableError extends Error {
     message: string,
     readonly status?: number,
     readonly retryAfterMs?: number,
+    /** No request to the API before this time (epoch ms), across every process (see UpstreamGate). */
+    readonly notBefore?: number,
   ) {
     super(message);
     this.name = 'StmUnavailableError';
   }
 }
 
-/** The API refused our credentials even after a fresh token: no retry will fix it. */
+/** The token endpoint refused our client credentials (a rotation in progress, or revoked for good). */
 export class StmCredentialsError extends Error {
   constructor(message: string) {
     super(message);

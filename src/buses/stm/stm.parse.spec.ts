@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseBus, parseList, parseStop, parseStopLine, parseUpcomingBus, parseVariant } from './stm.parse';
+import { busParser, feedClock, parseBus, parseList, parseStop, parseStopLine, parseUpcomingBus, parseVariant } from './stm.parse';
+import { parseStmTimestamp } from './stm-timestamp';
+import { formatStmTimestamp } from '../../simulator/stm-time';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const readJson = <T = unknown>(...parts: string[]): T => JSON.parse(readFileSync(join(ROOT, ...parts), 'utf8')) as T;
@@ -35,7 +37,7 @@ describe('parseList', () => {
     ['undefined', undefined],
     ['an empty list', []],
   ])('returns an empty result for %s', (_name, body) => {
-    expect(parseList(body, parseBus, 'buses')).toEqual({ items: [], skipped: 0, problems: [] });
+    expect(parseList(body, parseBus, 'buses')).toEqual({ items: [], skipped: 0, problems: [], reasons: {} });
   });
 
   it.each<[string, unknown]>([
@@ -75,6 +77,43 @@ describe('parseList', () => {
       'buses[5]: no location',
     ]);
   });
+
+  it('skips values our columns cannot hold and fixes stamped over a minute ahead, counted by reason', () => {
+    const fixAt = parseStmTimestamp(vehicle().timestamp)!.getTime();
+    const parse = busParser(() => fixAt);
+    const body = [
+      vehicle(), // kept
+      vehicle({ busId: 2 ** 32 + 5 }), // out_of_range
+      vehicle({ lineVariantId: 2 ** 40 }), // out_of_range
+      vehicle({ destination: 'x'.repeat(121) }), // too_long
+      vehicle({ line: 'L'.repeat(21) }), // too_long
+      vehicle({ busId: undefined }), // malformed
+    ];
+    const result = parseList(body, parse, 'buses');
+    expect(result.items).toHaveLength(1);
+    expect(result.reasons).toEqual({ out_of_range: 2, too_long: 2, malformed: 1 });
+    expect(result.problems[0]).toBe('buses[1]: busId 4294967301 out of range');
+    expect(result.problems[2]).toBe('buses[3]: destination longer than 120 characters (121)');
+
+    // A minute ahead is a clock a little off, and kept; two minutes ahead is not believed.
+    expect(parseList([vehicle()], busParser(() => fixAt - 60_000), 'buses').items).toHaveLength(1);
+    const ahead = parseList([vehicle()], busParser(() => fixAt - 120_000), 'buses');
+    expect(ahead.items).toHaveLength(0);
+    expect(ahead.reasons).toEqual({ future_fix: 1 });
+    expect(ahead.problems).toEqual(['buses[0]: fix stamped 120 s in the future']);
+  });
+
+  it("reads the feed's own clock as the median of its stamps", () => {
+    const stamp = (ms: number) => formatStmTimestamp(ms);
+    const t = Date.parse('2026-12-02T12:00:00Z');
+    const body = [t, t + 1000, t + 600_000].map((ms) => vehicle({ timestamp: stamp(ms) }));
+    expect(feedClock(body)).toBe(t + 1000);
+    expect(feedClock([])).toBeNull();
+    expect(feedClock({})).toBeNull();
+    // One bus ten minutes ahead of the rest is skipped even when our clock is behind the feed's.
+    const parsed = parseList(body, busParser(() => Math.max(t - 3600_000, feedClock(body)!)), 'buses');
+    expect(parsed.reasons).toEqual({ future_fix: 1 });
+      });
 
   it('counts every skipped item but describes only the first five', () => {
     const body = [...Array.from({ length: 7 }, () => 'x'), vehicle()];

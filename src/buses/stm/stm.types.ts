@@ -56,4 +56,14 @@ export interface Parsed<T> {
   skipped: number;
   /** A few examples of why items were skipped (for logs; never secrets). */
   problems: string[];
+  /** Skipped items by reason (see SKIP_REASONS), for the metric bus_tracker_upstream_items_skipped_total. */
+  reasons: Partial<Record<SkipReason, number>>;
 }
+
+/**
+ * Why an upstream item was skipped: malformed (missing or mistyped fields), out_of_range (a number beyond the
+ * 32-bit integers our columns and ids hold), too_long (a text longer than its column), future_fix (a fix
+ * stamped more than a minute ahead, which would freeze the bus: every later fix looks older).
+ */
+export const SKIP_REASONS = ['malformed', 'out_of_range', 'too_long', 'future_fix'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
