@@ -242,7 +242,7 @@ const about = (t: TrackedStop, bus: string, p: Published) => ({
 
 /** Joins one stop's published ETAs and pass flags with the simulator's record of real arrivals. */
 function score(sim: BusSimulator, t: TrackedStop, end: number, result: SeedResult): void {
-  const arrivals = sim.arrivals({ stopId: t.stopId, from: START - 3_600_000, to: end + SETTLE_MS });
+  const arrivals = sim.arrivals({ stopId: t.stopId, lines: t.lines, from: START - 3_600_000, to: end + SETTLE_MS });
   const byBus = new Map<string, { arrivedAt: number; departedAt: number }[]>();
   for (const a of arrivals) {
     const list = byBus.get(key(a)) ?? [];
