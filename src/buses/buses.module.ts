@@ -1,4 +1,5 @@
 import { HttpModule } from '@nestjs/axios';
+import { AccuracyDataModule } from '../accuracy/accuracy-data.module';
 import { Module } from '@nestjs/common';
 import { LivePublisherModule } from '../live/live-publisher.module';
 import { QueueModule } from '../queue/queue.module';
@@ -13,7 +14,7 @@ import { StmClient } from './stm/stm.client';
 
 /** The tracker: the STM client, the shared polling of lines, and the line's tick itself. */
 @Module({
-  imports: [HttpModule, CatalogModule, TrackingDataModule, QueueModule, LivePublisherModule],
+  imports: [HttpModule, CatalogModule, TrackingDataModule, QueueModule, LivePublisherModule, AccuracyDataModule],
   providers: [BusesService, LineSnapshots, LineLifecycle, StmClient, StmTokenProvider, StmRateLimiter],
   exports: [BusesService, StmClient, CatalogModule],
 })

@@ -15,6 +15,7 @@ import { LineStateStore } from './line-state.store';
 import { StmCredentialsError, StmUnavailableError } from './stm/stm.errors';
 import { BusReport } from './stm/stm.types';
 import { VariantPaths } from '../catalog/variant-paths';
+import { EtaAccuracyRecorder } from '../accuracy/eta-accuracy.recorder';
 
 export type TickOutcome = 'ok' | 'upstream_error' | 'ended' | 'duplicate';
 
@@ -51,6 +52,7 @@ export class BusesService {
     private readonly writes: DatabaseWriteLock,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly accuracy: EtaAccuracyRecorder,
   ) {}
 
   private get intervalMs(): number {
@@ -88,7 +90,15 @@ export class BusesService {
     // Another run of this tick got there first (Bull ran it twice after a stall): it does the rest.
     if (!claimed) return this.alreadyDone((await this.linePolls.find(job.line)) ?? poll, job);
 
-    await this.publishState(job, tracks, now, fetched.ok ? null : (poll.unavailableSince ?? now), poll, next.dueAt);
+    const buses = await this.publishState(
+      job,
+      tracks,
+      now,
+      fetched.ok ? null : (poll.unavailableSince ?? now),
+      poll,
+      next.dueAt,
+    );
+    if (fetched.ok) await this.accuracy.afterTick(job.line, buses, now);
     const ended = await this.lifecycle.endDue(job.line, job.seq, now);
     const chainEnds = await this.writes.run(() => this.linePolls.endChainIfUnused(job.line, job.seq));
     if (!chainEnds) await this.scheduler.schedule(job.line, next.seq, next.dueAt);
@@ -123,7 +133,7 @@ export class BusesService {
     unavailableSince: Date | null,
     before: LinePoll,
     nextTickAt: Date,
-  ): Promise<void> {
+  ): Promise<LineBus[]> {
     const paths = await this.paths.pathsOf(tracks.map((t) => t.variantId));
     const settings = { dwellSeconds: this.config.tracking.stopDwellSeconds };
     const buses: LineBus[] = tracks.map((t) => lineBusOf(t, paths.get(t.variantId), settings));
@@ -139,6 +149,7 @@ export class BusesService {
       },
       tracks,
     );
+    return buses;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { BusEstimate } from '../buses/domain/bus-estimate';
+import { BusEstimate, shownEtaSeconds } from '../buses/domain/bus-estimate';
 import { ScheduledArrival } from '../buses/domain/scheduled-arrivals';
 import { STALE_AFTER_SECONDS } from '../buses/domain/bus-metrics';
 import { UpstreamState } from '../buses/upstream-state';
@@ -69,9 +69,7 @@ export function toScheduledArrivalResponse(s: ScheduledArrival): ScheduledArriva
 export function toBusResponse(b: BusEstimate, now: Date): BusResponse {
   const dataAgeSeconds = Math.max(0, Math.round((now.getTime() - b.lastFixAt.getTime()) / 1000));
   const stale = dataAgeSeconds > STALE_AFTER_SECONDS;
-  // The tracker's ETA counts from the bus's last fix: what is left of it now, and none from a stale fix.
-  const ageSeconds = Math.max(0, (now.getTime() - b.lastFixAt.getTime()) / 1000);
-  const eta = b.etaSeconds === null || stale ? null : Math.max(0, Math.round(b.etaSeconds - ageSeconds));
+  const eta = shownEtaSeconds(b, now);
   return {
     busId: b.busId,
     company: b.company,
