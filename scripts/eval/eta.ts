@@ -128,6 +128,7 @@ interface SeedResult {
   arrivals: number;
   staleEtas: Record<Method, number>;
   polls: number;
+  trackings: number;
   /** Time the tick's computation (advanceTracks and estimateBus) took, each poll. */
   computeMs: number[];
 }
@@ -178,6 +179,7 @@ function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: nu
     arrivals: 0,
     staleEtas: { ours: 0, seed: 0 },
     polls: 0,
+    trackings: tracked.length,
     computeMs: [],
   };
   for (const t of tracked) {
@@ -365,7 +367,9 @@ function main(): void {
   const all: SeedResult[] = [];
   for (const seed of SEEDS) {
     const r = runSeed(data, paths, seed);
-    say(`seed ${seed}: ${STOPS} stops, ${r.polls} polls, ${r.arrivals} arrivals, ${r.passes} passes`);
+    say(
+      `seed ${seed}: ${r.trackings} trackings (${PER_LINE} stops per line and ${STOPS} random stops), ${r.polls} polls, ${r.arrivals} arrivals, ${r.passes} passes`,
+    );
     all.push(r);
   }
   const merged = <T>(pick: (r: SeedResult) => T[]): T[] => all.flatMap(pick);

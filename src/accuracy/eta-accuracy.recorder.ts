@@ -73,7 +73,10 @@ export class EtaAccuracyRecorder {
         }
         const eta = shownEtaSeconds(estimate, now);
         if (eta === null) continue;
-        changed.set(field, withShown(before ?? [], { at: now.getTime(), arrivalAt: now.getTime() + eta * 1000 }));
+        // On the fix's clock, which the arrival will be seen on: never before the fix it comes from (a feed whose
+        // clock runs ahead of ours, such as a time-scaled simulator's, stays consistent).
+        const at = Math.max(now.getTime(), bus.lastFixAt.getTime());
+        changed.set(field, withShown(before ?? [], { at, arrivalAt: at + eta * 1000 }));
       }
     }
     // Visits of buses no longer in the feed, or of stops no longer tracked: never scored.
