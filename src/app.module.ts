@@ -1,3 +1,4 @@
+import { AccuracyModule } from './accuracy/accuracy.module';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from './catalog/catalog.module';
 import { AppConfigModule } from './config/config.module';
@@ -30,6 +31,7 @@ export class AppModule {
         CatalogModule,
         TrackingModule,
         LiveModule,
+        AccuracyModule,
         // Operating it (docs/operations.md): request logs, rate limits, queue admin and UI, health, metrics.
         LoggingModule.forRoot('web'),
         RateLimitModule,

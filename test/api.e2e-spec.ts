@@ -211,6 +211,7 @@ describe('REST API contract', () => {
       expect(ui.text).toMatch(/swagger-ui/i);
       const doc = (await sys.http().get('/docs-json').expect(200)).body;
       expect(Object.keys(doc.paths).sort()).toEqual([
+        '/api/accuracy',
         '/api/lines',
         '/api/lines/variants/{variantId}/route',
         '/api/lines/variants/{variantId}/stops',

@@ -339,8 +339,11 @@ describe('the OpenAPI document describes every answer of a real session', () => 
     expect(violations).toEqual([]);
   });
 
-  it('health, readiness and metrics are as documented', async () => {
+  it('health, readiness, metrics and the live accuracy are as documented', async () => {
     expect((await call('get', '/health')).status).toBe(200);
+    const accuracy = await call('get', '/api/accuracy');
+    expect(accuracy.status).toBe(200);
+    expect(accuracy.body.today.buckets).toHaveLength(4);
     expect((await call('get', '/health/ready')).status).toBe(200);
     const metrics = await call('get', '/metrics');
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);

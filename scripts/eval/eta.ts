@@ -2,15 +2,18 @@
  * `npm run eval:eta`: how right are the ETAs we publish? Drives the tracker's own tick computation
  * (advanceTracks on each poll of the lines, then estimateBus for the tracked stop, with the variant paths
  * built from the shipped catalogue exactly as the worker builds them from the database) with the
- * simulator's /buses feed, polled every 15 s of simulated time for a set of real stops, over several seeds.
- * Every ETA the dashboard would show at each poll is joined with the simulator's ground truth (when each
- * bus really reached each stop) and scored with the ETA Accuracy Benchmark; the seed system's method
- * (straight-line distance over closing speed, 5-fix pass rule, ETA counted from the poll) is scored on the
- * very same fixes.
- *   --seeds 1,2,3   --stops N (per seed, default 40)   --hours H (default 2)   --start ISO (default a
- *   weekday 07:00 in Montevideo, so the run crosses the morning rush)   --dwell S (default 20)
+ * simulator's /buses feed, polled every 15 s of simulated time, over the whole network: for every line of
+ * the city, stops of its own picked at random and tracked for that line, plus random stops tracked for
+ * every line that serves them. Every ETA the dashboard would show at each poll (its own numbers, rounded and
+ * counted from the fix, tracking.mapper) is joined with the simulator's ground truth (when each bus really
+ * reached each stop) and scored with the ETA Accuracy Benchmark, overall and per line; the seed system's
+ * method (straight-line distance over closing speed, 5-fix pass rule, ETA counted from the poll) is scored
+ * on the very same fixes.
+ *   --seeds 1   --per-line N (stops per line, default 2)   --stops N (random stops per seed, default 20)
+ *   --hours H (default 1)   --start ISO (default a weekday 07:30 in Montevideo, the morning rush)
+ *   --dwell S (default 20)   --worst N (lines listed as worst, default 10)
  *   --dump FILE   also write every scored prediction, one JSON object per line, for a closer look
- * Prints a table on stderr and one JSON line on stdout.
+ * Prints tables on stderr and one JSON line on stdout.
  */
 import { writeFileSync } from 'node:fs';
 import { estimateBus, lineBusOf, RouteContext, withDistances } from '../../src/buses/domain/bus-estimate';
@@ -23,7 +26,8 @@ import {
   STALE_AFTER_SECONDS,
 } from '../../src/buses/domain/bus-metrics';
 import { parseBus, parseList } from '../../src/buses/stm/stm.parse';
-import { EtaPrediction, quantile, scoreEtas, EtaScore } from '../../src/eval/eta-benchmark';
+import { toBusResponse } from '../../src/tracking/tracking.mapper';
+import { bucketOf, EtaPrediction, EtaScore, isAccurate, quantile, scoreEtas } from '../../src/eval/eta-benchmark';
 import { loadMontevideoData, MontevideoData } from '../../src/shared/montevideo-data';
 import { BusSimulator } from '../../src/simulator/bus-simulator';
 import { mulberry32, shuffleInPlace } from '../../src/simulator/prng';
@@ -33,11 +37,13 @@ const option = (name: string, fallback: string): string => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const SEEDS = option('seeds', '1,2,3').split(',').map(Number);
-const STOPS = Number(option('stops', '40'));
-const HOURS = Number(option('hours', '2'));
-const START = Date.parse(option('start', '2026-11-24T07:00:00-03:00'));
+const SEEDS = option('seeds', '1').split(',').map(Number);
+const PER_LINE = Number(option('per-line', '2'));
+const STOPS = Number(option('stops', '20'));
+const HOURS = Number(option('hours', '1'));
+const START = Date.parse(option('start', '2026-11-24T07:30:00-03:00'));
 const DWELL = Number(option('dwell', '20'));
+const WORST = Number(option('worst', '10'));
 const DUMP = option('dump', '');
 const POLL_MS = 15_000;
 /** Predictions whose bus has not arrived this long after the run are left out, not counted wrong. */
@@ -49,6 +55,8 @@ const RECENT_VISIT_MS = 5 * 60_000;
 const say = (msg: string): void => console.error(`[eval:eta] ${msg}`);
 
 for (const [name, value] of [
+  ['per-line', PER_LINE],
+  ['worst', WORST],
   ['stops', STOPS],
   ['hours', HOURS],
   ['dwell', DWELL],
@@ -87,6 +95,9 @@ interface Observation {
 interface Published {
   at: number;
   predictedArrival: number;
+  line: string;
+  /** Worked out along the variant's known route (else by the straight-line rules). */
+  alongRoute: boolean;
 }
 
 interface TrackedStop {
@@ -105,6 +116,8 @@ interface Scored extends EtaPrediction {
   stopId: number;
   bus: string;
   at: string;
+  line: string;
+  alongRoute: boolean;
 }
 
 interface SeedResult {
@@ -115,6 +128,7 @@ interface SeedResult {
   arrivals: number;
   staleEtas: Record<Method, number>;
   polls: number;
+  trackings: number;
   /** Time the tick's computation (advanceTracks and estimateBus) took, each poll. */
   computeMs: number[];
 }
@@ -127,11 +141,27 @@ function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: nu
     (id) => coords.has(id) && sim.linesForStop(id).length > 0,
   );
   shuffleInPlace(served, random);
-  const tracked: TrackedStop[] = served.slice(0, STOPS).map((stopId) => {
+  // Every line of the city, at stops of its own, as a rider of that line would track it.
+  const stopsByLine = new Map<string, Set<number>>();
+  for (const v of data.variants) {
+    for (const stopId of data.variantStops[String(v.lineVariantId)] ?? []) {
+      if (!coords.has(stopId)) continue;
+      stopsByLine.set(v.line, (stopsByLine.get(v.line) ?? new Set()).add(stopId));
+    }
+  }
+  const wanted: { stopId: number; lines: string[] }[] = [];
+  for (const [line, stops] of [...stopsByLine].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
+    const candidates = [...stops].filter((id) => sim.linesForStop(id).some((l) => l.line === line));
+    shuffleInPlace(candidates, random);
+    for (const stopId of candidates.slice(0, PER_LINE)) wanted.push({ stopId, lines: [line] });
+  }
+  for (const stopId of served.slice(0, STOPS))
+    wanted.push({ stopId, lines: sim.linesForStop(stopId).map((l) => l.line) });
+  const tracked: TrackedStop[] = wanted.map(({ stopId, lines }) => {
     const [longitude, latitude] = coords.get(stopId)!;
     return {
       stopId,
-      lines: sim.linesForStop(stopId).map((l) => l.line),
+      lines,
       stop: { latitude, longitude },
       phase: Math.floor(random() * POLL_MS),
       tracks: [],
@@ -149,6 +179,7 @@ function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: nu
     arrivals: 0,
     staleEtas: { ours: 0, seed: 0 },
     polls: 0,
+    trackings: tracked.length,
     computeMs: [],
   };
   for (const t of tracked) {
@@ -175,18 +206,20 @@ function runSeed(data: MontevideoData, paths: Map<number, VariantPath>, seed: nu
         const list = t.observations.get(k) ?? [];
         list.push({ at, fixAt, passed: { ours: bus.passed || bus.status === 'not_coming', seed: passedSeed } });
         t.observations.set(k, list);
-        // What the dashboard shows at this moment (tracking.mapper): the ETA counts from the fix.
+        // What the dashboard shows at this moment: its own numbers (tracking.mapper), the ETA counted from the
+        // fix, rounded to the second, none from a stale fix.
         const ageS = (at - fixAt) / 1000;
-        if (bus.etaSeconds !== null && !bus.passed) {
-          if (ageS > STALE_AFTER_SECONDS) result.staleEtas.ours++;
-          const shown = Math.max(0, bus.etaSeconds - ageS);
-          publish(t.published.ours, k, { at, predictedArrival: at + shown * 1000 });
+        const alongRoute = paths.has(bus.variantId);
+        const shown = bus.passed ? null : toBusResponse(bus, new Date(at)).etaSeconds;
+        if (bus.etaSeconds !== null && !bus.passed && ageS > STALE_AFTER_SECONDS) result.staleEtas.ours++;
+        if (shown !== null) {
+          publish(t.published.ours, k, { at, predictedArrival: at + shown * 1000, line: bus.line, alongRoute });
         }
         // The seed showed its ETA as seconds from the poll, whatever the age of the fix.
         const seedSeconds = seedEta(fixes, passedSeed);
         if (seedSeconds !== null) {
           if (ageS > STALE_AFTER_SECONDS) result.staleEtas.seed++;
-          publish(t.published.seed, k, { at, predictedArrival: at + seedSeconds * 1000 });
+          publish(t.published.seed, k, { at, predictedArrival: at + seedSeconds * 1000, line: bus.line, alongRoute });
         }
       }
     }
@@ -205,11 +238,13 @@ const about = (t: TrackedStop, bus: string, p: Published) => ({
   stopId: t.stopId,
   bus,
   at: new Date(p.at).toISOString(),
+  line: p.line,
+  alongRoute: p.alongRoute,
 });
 
 /** Joins one stop's published ETAs and pass flags with the simulator's record of real arrivals. */
 function score(sim: BusSimulator, t: TrackedStop, end: number, result: SeedResult): void {
-  const arrivals = sim.arrivals({ stopId: t.stopId, from: START - 3_600_000, to: end + SETTLE_MS });
+  const arrivals = sim.arrivals({ stopId: t.stopId, lines: t.lines, from: START - 3_600_000, to: end + SETTLE_MS });
   const byBus = new Map<string, { arrivedAt: number; departedAt: number }[]>();
   for (const a of arrivals) {
     const list = byBus.get(key(a)) ?? [];
@@ -270,6 +305,61 @@ function score(sim: BusSimulator, t: TrackedStop, end: number, result: SeedResul
   }
 }
 
+const share = <T>(items: readonly T[], test: (item: T) => boolean): number | null =>
+  items.length ? items.filter(test).length / items.length : null;
+
+interface LineFigures {
+  line: string;
+  /** Share of our predictions worked out along the variant's known route. */
+  coverage: number | null;
+  score: number | null;
+  seedScore: number | null;
+  predictions: number;
+  why: string;
+}
+
+/** The benchmark line by line, with what sets the worst apart: where their errors come from. */
+function perLine(ours: readonly Scored[], seed: readonly Scored[]): LineFigures[] {
+  const group = (list: readonly Scored[]): Map<string, Scored[]> => {
+    const by = new Map<string, Scored[]>();
+    for (const p of list) by.set(p.line, [...(by.get(p.line) ?? []), p]);
+    return by;
+  };
+  const [mine, theirs] = [group(ours), group(seed)];
+  return [...mine]
+    .map(([line, predictions]) => {
+      const scored = scoreEtas(predictions);
+      return {
+        line,
+        coverage: share(predictions, (p) => p.alongRoute),
+        score: scored.score,
+        seedScore: scoreEtas(theirs.get(line) ?? []).score,
+        predictions: scored.predictions,
+        why: whyOff(predictions, scored),
+      };
+    })
+    .sort((a, b) => a.line.localeCompare(b.line, 'en', { numeric: true }));
+}
+
+/** A short account of a line's misses: which buckets, which way, buses that never came, routes unknown. */
+function whyOff(predictions: readonly Scored[], scored: EtaScore): string {
+  const counted = predictions.filter((p) => bucketOf(p.horizonS));
+  const wrong = counted.filter((p) => !isAccurate(bucketOf(p.horizonS)!, p.errorS));
+  if (!wrong.length) return 'no miss';
+  const late = wrong.filter((p) => p.errorS !== null && p.errorS > 0).length;
+  const early = wrong.filter((p) => p.errorS !== null && p.errorS < 0).length;
+  const never = wrong.length - late - early;
+  const straight = wrong.filter((p) => !p.alongRoute).length;
+  const buckets = scored.buckets.map((b) => (b.accuracy === null ? '–' : `${Math.round(b.accuracy * 100)}`)).join('/');
+  const parts = [
+    `buckets ${buckets}`,
+    `misses: ${Math.round((late / wrong.length) * 100)} % bus later than told, ${Math.round((early / wrong.length) * 100)} % earlier, ${Math.round((never / wrong.length) * 100)} % never came`,
+    `${new Set(wrong.map((p) => `${p.stopId}:${p.bus}`)).size} bus visits of ${new Set(counted.map((p) => `${p.stopId}:${p.bus}`)).size}`,
+  ];
+  if (straight) parts.push(`${Math.round((straight / wrong.length) * 100)} % of misses on the straight-line fallback`);
+  return parts.join('; ');
+}
+
 function main(): void {
   const started = Date.now();
   const data = loadMontevideoData();
@@ -277,7 +367,9 @@ function main(): void {
   const all: SeedResult[] = [];
   for (const seed of SEEDS) {
     const r = runSeed(data, paths, seed);
-    say(`seed ${seed}: ${STOPS} stops, ${r.polls} polls, ${r.arrivals} arrivals, ${r.passes} passes`);
+    say(
+      `seed ${seed}: ${r.trackings} trackings (${PER_LINE} stops per line and ${STOPS} random stops), ${r.polls} polls, ${r.arrivals} arrivals, ${r.passes} passes`,
+    );
     all.push(r);
   }
   const merged = <T>(pick: (r: SeedResult) => T[]): T[] => all.flatMap(pick);
@@ -302,12 +394,16 @@ function main(): void {
     };
   });
   const [ours, seed] = methods;
+  const lines = perLine(
+    merged((r) => r.predictions.ours),
+    merged((r) => r.predictions.seed),
+  );
   if (DUMP) {
-    const lines = (['ours', 'seed'] as const).flatMap((method) =>
+    const dumped = (['ours', 'seed'] as const).flatMap((method) =>
       merged((r) => r.predictions[method]).map((p) => JSON.stringify({ method, ...p })),
     );
-    writeFileSync(DUMP, lines.join('\n') + '\n');
-    say(`${lines.length} predictions written to ${DUMP}`);
+    writeFileSync(DUMP, dumped.join('\n') + '\n');
+    say(`${dumped.length} predictions written to ${DUMP}`);
   }
   const pct = (x: number | null): string => (x === null ? '   –  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
   say('');
@@ -331,6 +427,19 @@ function main(): void {
   say(
     `ETAs published from fixes older than ${STALE_AFTER_SECONDS} s: ours ${ours.etasFromStaleFixes}, seed ${seed.etasFromStaleFixes}`,
   );
+  say('');
+  say(`per line (${lines.length} lines with predictions): line, along-route share, ours, seed, predictions`);
+  for (const l of lines) {
+    say(`  ${l.line.padEnd(7)} ${pct(l.coverage)}  ${pct(l.score)}  ${pct(l.seedScore)}  ${l.predictions}`);
+  }
+  const worst = [...lines]
+    .filter((l) => l.score !== null)
+    .sort((a, b) => a.score! - b.score!)
+    .slice(0, WORST);
+  say('');
+  say(`worst ${worst.length} lines:`);
+  for (const l of worst) say(`  ${l.line.padEnd(7)} ${pct(l.score)}  ${l.why}`);
+  const scores = lines.map((l) => l.score).filter((x): x is number => x !== null);
   console.log(
     JSON.stringify({
       seeds: SEEDS,
@@ -354,6 +463,23 @@ function main(): void {
       arrivals: sum((r) => r.arrivals),
       passes: sum((r) => r.passes),
       methods,
+      lines: {
+        count: lines.length,
+        alongRouteShare: share(
+          merged((r) => r.predictions.ours),
+          (p) => p.alongRoute,
+        ),
+        medianScore: quantile(scores, 0.5),
+        atLeast85: scores.filter((x) => x >= 0.85).length,
+        worst: worst.map(({ line, score, why }) => ({ line, score, why })),
+        all: lines.map(({ line, coverage, score, seedScore, predictions }) => ({
+          line,
+          coverage,
+          score,
+          seedScore,
+          predictions,
+        })),
+      },
       seconds: Math.round((Date.now() - started) / 1000),
     }),
   );

@@ -1,4 +1,5 @@
 import { HttpModule } from '@nestjs/axios';
+import { AccuracyDataModule } from '../accuracy/accuracy-data.module';
 import { Module } from '@nestjs/common';
 import { LivePublisherModule } from '../live/live-publisher.module';
 import { QueueModule } from '../queue/queue.module';
@@ -15,8 +16,17 @@ import { UpstreamSkips } from './stm/upstream-skips';
 
 /** The tracker: the STM client, the shared polling of lines, and the line's tick itself. */
 @Module({
-  imports: [HttpModule, CatalogModule, TrackingDataModule, QueueModule, LivePublisherModule],
-  providers: [BusesService, LineSnapshots, LineLifecycle, StmClient, StmTokenProvider, StmRateLimiter, UpstreamGate, UpstreamSkips],
+  imports: [HttpModule, CatalogModule, TrackingDataModule, QueueModule, LivePublisherModule, AccuracyDataModule],
+  providers: [
+    BusesService,
+    LineSnapshots,
+    LineLifecycle,
+    StmClient,
+    StmTokenProvider,
+    StmRateLimiter,
+    UpstreamGate,
+    UpstreamSkips,
+  ],
   exports: [BusesService, StmClient, CatalogModule],
 })
 export class BusesModule {}

@@ -15,6 +15,7 @@ import { LineStateStore } from './line-state.store';
 import { StmCredentialsError, StmUnavailableError } from './stm/stm.errors';
 import { BusReport } from './stm/stm.types';
 import { VariantPaths } from '../catalog/variant-paths';
+import { EtaAccuracyRecorder } from '../accuracy/eta-accuracy.recorder';
 
 export type TickOutcome = 'ok' | 'upstream_error' | 'ended' | 'duplicate';
 
@@ -62,6 +63,7 @@ export class BusesService {
     private readonly writes: DatabaseWriteLock,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly accuracy: EtaAccuracyRecorder,
   ) {}
 
   private get intervalMs(): number {
@@ -100,7 +102,16 @@ export class BusesService {
     if (!claimed) return this.alreadyDone((await this.linePolls.find(job.line)) ?? poll, job);
 
     const attempt = fetched.ok ? null : nextAttempt(next.dueAt, fetched.error, this.intervalMs);
-    await this.publishState(job, tracks, now, fetched.ok ? null : (poll.unavailableSince ?? now), poll, next.dueAt, attempt);
+    const buses = await this.publishState(
+      job,
+      tracks,
+      now,
+      fetched.ok ? null : (poll.unavailableSince ?? now),
+      poll,
+      next.dueAt,
+      attempt,
+    );
+    if (fetched.ok) await this.accuracy.afterTick(job.line, buses, now);
     const ended = await this.lifecycle.endDue(job.line, job.seq, now);
     const chainEnds = await this.writes.run(() => this.linePolls.endChainIfUnused(job.line, job.seq));
     if (!chainEnds) await this.scheduler.schedule(job.line, next.seq, next.dueAt);
@@ -136,7 +147,7 @@ export class BusesService {
     before: LinePoll,
     nextTickAt: Date,
     nextAttemptAt: Date | null,
-  ): Promise<void> {
+  ): Promise<LineBus[]> {
     const paths = await this.paths.pathsOf(tracks.map((t) => t.variantId));
     const settings = { dwellSeconds: this.config.tracking.stopDwellSeconds };
     const buses: LineBus[] = tracks.map((t) => lineBusOf(t, paths.get(t.variantId), settings));
@@ -153,6 +164,7 @@ export class BusesService {
       },
       tracks,
     );
+    return buses;
   }
 
   /**

@@ -10,6 +10,7 @@ import { VariantSchedule } from './entities/variant-schedule.entity';
 import { VariantShape } from './entities/variant-shape.entity';
 import { VariantStop } from './entities/variant-stop.entity';
 import { GtfsImportService } from './gtfs-import.service';
+import { LineTimetables } from './line-timetables';
 import { NetworkReader } from './network.reader';
 import { VariantPaths } from './variant-paths';
 import { VariantRouteController } from './variant-route.controller';
@@ -30,7 +31,8 @@ import { VariantRouteService } from './variant-route.service';
     VariantPaths,
     VariantRouteService,
     GtfsImportService,
+    LineTimetables,
   ],
-  exports: [CatalogService, CatalogSeeder, CatalogFacts, VariantPaths, GtfsImportService],
+  exports: [CatalogService, CatalogSeeder, CatalogFacts, VariantPaths, GtfsImportService, LineTimetables],
 })
 export class CatalogModule {}

@@ -4,6 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 const TAGS: [name: string, description: string][] = [
   ['catalogue', 'Stops, lines and line variants of the city (the shipped STM catalogue)'],
   ['trackings', 'Follow the buses of some lines coming to one stop: start, read, watch live, stop'],
+  ['accuracy', 'How right the ETAs shown on the live feed were (ETA Accuracy Benchmark), by bucket'],
   ['queue', 'The tick queue for operators: reading is open, changing needs the admin token'],
   ['health', 'Liveness, readiness and Prometheus metrics for supervisors and monitoring'],
 ];

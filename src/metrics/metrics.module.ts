@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccuracyDataModule } from '../accuracy/accuracy-data.module';
 import { QueueModule } from '../queue/queue.module';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
@@ -9,7 +10,7 @@ import { WorkerSnapshots } from './worker-snapshots';
 
 /** /metrics on the web app: its own figures, system-wide gauges, and the workers' published metrics. */
 @Module({
-  imports: [QueueModule, TypeOrmModule.forFeature([Tracking])],
+  imports: [QueueModule, TypeOrmModule.forFeature([Tracking]), AccuracyDataModule],
   controllers: [MetricsController],
   providers: [WebMetrics, WorkerSnapshots],
 })

@@ -2,12 +2,14 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Queue } from 'bull';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Repository } from 'typeorm';
 import { TRACKING_QUEUE } from '../queue/queue.constants';
 import { WorkerRegistry } from '../queue/worker-registry';
 import { Tracking } from '../tracking/entities/tracking.entity';
 import { JOB_STATES } from '../queue/queue-admin.service';
+import { AccuracyFigures, EtaAccuracyStore } from '../accuracy/eta-accuracy.store';
+import { Clock } from '../shared/clock';
 
 /**
  * The web app's metrics: its own process and requests, and the figures of the whole system that
@@ -31,6 +33,8 @@ export class WebMetrics {
     @InjectRepository(Tracking) private readonly trackings: Repository<Tracking>,
     @InjectQueue(TRACKING_QUEUE) private readonly queue: Queue,
     private readonly workers: WorkerRegistry,
+    private readonly accuracy: EtaAccuracyStore,
+    private readonly clock: Clock,
   ) {
     collectDefaultMetrics({ register: this.registry });
     // Read at scrape time (prom-client awaits collect), so every web process reports the same truth.
@@ -57,6 +61,66 @@ export class WebMetrics {
       help: 'Worker processes with a fresh heartbeat (from Redis)',
       registers: [this.registry],
       collect: () => this.guard('workers alive', async () => alive.set((await this.workers.liveWorkers()).length)),
+    });
+    this.accuracyMetrics();
+  }
+
+  /**
+   * The live feed's ETA accuracy (EtaAccuracyStore), read at scrape time: counters of the ETAs scored and of the
+   * accurate ones by bucket since the tallies began (a rate over any window is theirs to take), and today's
+   * accuracy by bucket and score as gauges.
+   */
+  private accuracyMetrics(): void {
+    // One read of Redis per scrape serves the four series (a scrape collects them together).
+    let cached: { at: number; figures: Promise<AccuracyFigures> } | undefined;
+    const once = (): Promise<AccuracyFigures> => {
+      if (!cached || Date.now() - cached.at > 1_000) {
+        cached = { at: Date.now(), figures: this.accuracy.figures(this.clock.now()) };
+      }
+      return cached.figures;
+    };
+    const scored: Counter<'bucket'> = new Counter({
+      name: 'bus_tracker_eta_scored_total',
+      help: 'ETAs shown for tracked stops and scored against the arrival seen later, by bucket (from Redis)',
+      labelNames: ['bucket'],
+      registers: [this.registry],
+      collect: () =>
+        this.guard('ETAs scored', async () => {
+          scored.reset();
+          for (const b of (await once()).total.buckets) scored.inc({ bucket: b.bucket }, b.scored);
+        }),
+    });
+    const accurate: Counter<'bucket'> = new Counter({
+      name: 'bus_tracker_eta_accurate_total',
+      help: 'Of the ETAs scored, those the bus met within its bucket window (ETA Accuracy Benchmark), by bucket',
+      labelNames: ['bucket'],
+      registers: [this.registry],
+      collect: () =>
+        this.guard('ETAs accurate', async () => {
+          accurate.reset();
+          for (const b of (await once()).total.buckets) accurate.inc({ bucket: b.bucket }, b.accurate);
+        }),
+    });
+    const today: Gauge<'bucket'> = new Gauge({
+      name: 'bus_tracker_eta_accuracy_today_ratio',
+      help: 'Share of the ETAs scored since Montevideo midnight that were accurate, by bucket (absent while none is)',
+      labelNames: ['bucket'],
+      registers: [this.registry],
+      collect: () =>
+        this.guard('ETA accuracy today', async () => {
+          today.reset();
+          for (const b of (await once()).today.buckets)
+            if (b.accuracy !== null) today.set({ bucket: b.bucket }, b.accuracy);
+        }),
+    });
+    const score: Gauge = new Gauge({
+      name: 'bus_tracker_eta_accuracy_today_score',
+      help: "ETA Accuracy Benchmark score since Montevideo midnight: the mean of the buckets' accuracy (NaN while none)",
+      registers: [this.registry],
+      collect: () =>
+        this.guard('ETA accuracy score', async () => {
+          score.set((await once()).today.score ?? NaN);
+        }),
     });
   }
 

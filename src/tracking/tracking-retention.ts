@@ -23,7 +23,11 @@ export class TrackingRetention implements OnApplicationBootstrap, OnApplicationS
     redis: RedisConnection,
     private readonly config: AppConfig,
   ) {
-    this.loop = new Housekeeping(redis, { name: 'TrackingRetention', lock: 'retention:trackings:lock', periodMs: EVERY_MS });
+    this.loop = new Housekeeping(redis, {
+      name: 'TrackingRetention',
+      lock: 'retention:trackings:lock',
+      periodMs: EVERY_MS,
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { CatalogFacts } from '../catalog/catalog-facts';
 import { BusEstimate, estimateBus, LineBus, RouteContext } from '../buses/domain/bus-estimate';
 import { busKey } from '../buses/domain/bus-track';
+import { scheduledRunSeconds } from '../buses/domain/along-route';
+import { ScheduledArrival, scheduledArrivals, ServingVariant } from '../buses/domain/scheduled-arrivals';
+import { LineTimetables } from '../catalog/line-timetables';
 import { LineState, LineStateStore } from '../buses/line-state.store';
 import { lineUpstream, UpstreamState, worstUpstream } from '../buses/upstream-state';
 import { VariantPaths } from '../catalog/variant-paths';
@@ -31,6 +34,8 @@ export interface TrackingBuses {
   tracking: Tracking;
   now: Date;
   buses: BusEstimate[];
+  /** Buses not yet on their way: the timetable's next departures and the buses waiting at their terminus. */
+  scheduled: ScheduledArrival[];
   lastSuccessAt: Date | null;
   upstream: UpstreamState | null;
 }
@@ -42,12 +47,15 @@ export interface TrackingBuses {
  */
 @Injectable()
 export class TrackingViews {
+  private readonly logger = new Logger(TrackingViews.name);
+
   constructor(
     private readonly lineStates: LineStateStore,
     private readonly repository: TrackingRepository,
     private readonly catalog: CatalogFacts,
     private readonly paths: VariantPaths,
     private readonly config: AppConfig,
+    private readonly timetables: LineTimetables,
   ) {}
 
   private get intervalMs(): number {
@@ -57,7 +65,7 @@ export class TrackingViews {
   /** The dashboard: buses seen lately, nearest first; passed ones, and those not coming, only on request. */
   async buses(tracking: Tracking, now: Date, includePassed: boolean): Promise<TrackingBuses> {
     if (tracking.status !== 'active') {
-      return { tracking, now, buses: [], lastSuccessAt: tracking.lastSuccessAt, upstream: null };
+      return { tracking, now, buses: [], scheduled: [], lastSuccessAt: tracking.lastSuccessAt, upstream: null };
     }
     return this.fromStates(tracking, await this.statesOf(tracking), now, includePassed);
   }
@@ -97,18 +105,55 @@ export class TrackingViews {
       if (!seen || bus.lastFixAt > seen.lastFixAt) newest.set(busKey(bus), bus);
     }
     const stop = await this.catalog.stop(tracking.stopId);
-    if (!stop) return { tracking, now, buses: [], lastSuccessAt, upstream };
+    if (!stop) return { tracking, now, buses: [], scheduled: [], lastSuccessAt, upstream };
     const paths = await this.paths.pathsOf([...newest.values()].map((b) => b.variantId));
     const routes: RouteContext = {
       stopId: tracking.stopId,
       pathOf: (variantId) => paths.get(variantId),
       dwellSeconds: this.config.tracking.stopDwellSeconds,
     };
-    const buses = [...newest.values()]
-      .map((bus) => estimateBus(bus, stop, now, routes))
+    const estimates = [...newest.values()].map((bus) => estimateBus(bus, stop, now, routes));
+    const buses = estimates
       .filter((b) => includePassed || (!b.passed && b.status !== 'not_coming'))
       .sort((a, b) => a.distanceMeters - b.distanceMeters || busKey(a).localeCompare(busKey(b)));
-    return { tracking, now, buses, lastSuccessAt, upstream };
+    const waiting = estimates.filter((b) => b.status === 'at_terminus');
+    const scheduled = await this.scheduledAt(tracking, now, waiting, routes);
+    return { tracking, now, buses, scheduled, lastSuccessAt, upstream };
+  }
+
+  /**
+   * The tracking's buses not yet on their way: its variants that call at its stop (on their known route), their
+   * departures from the line's timetable, and the buses waiting at their terminus. The timetable is a help, not
+   * the dashboard's substance: when the database cannot give it, the live buses are still shown.
+   */
+  private async scheduledAt(
+    tracking: Tracking,
+    now: Date,
+    waiting: readonly BusEstimate[],
+    routes: RouteContext,
+  ): Promise<ScheduledArrival[]> {
+    try {
+      const timetables = await this.timetables.of(tracking.lines, now);
+      const wanted = new Set(tracking.variantIds);
+      const variants = timetables.flatMap((t) => t.variants).filter((v) => !wanted.size || wanted.has(v.id));
+      const paths = await this.paths.pathsOf(variants.map((v) => v.id));
+      const serving: ServingVariant[] = [];
+      for (const v of variants) {
+        const path = paths.get(v.id);
+        const runSeconds = path ? scheduledRunSeconds(path, tracking.stopId, routes) : null;
+        if (runSeconds !== null)
+          serving.push({ variantId: v.id, line: v.line, destination: v.destination, runSeconds });
+      }
+      return scheduledArrivals(
+        serving,
+        timetables.flatMap((t) => t.departures),
+        waiting,
+        now,
+      );
+    } catch (error) {
+      this.logger.warn(`Scheduled departures unavailable: ${(error as Error).message}`);
+      return [];
+    }
   }
 
   /** A tracking's figures: its lines' while it is active, what it kept of them once it has ended. */

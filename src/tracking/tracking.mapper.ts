@@ -1,7 +1,14 @@
-import { BusEstimate } from '../buses/domain/bus-estimate';
+import { BusEstimate, shownEtaSeconds } from '../buses/domain/bus-estimate';
+import { ScheduledArrival } from '../buses/domain/scheduled-arrivals';
 import { STALE_AFTER_SECONDS } from '../buses/domain/bus-metrics';
 import { UpstreamState } from '../buses/upstream-state';
-import { BusResponse, TrackingBusesResponse, TrackingResponse, UpstreamResponse } from './dto/tracking.response';
+import {
+  BusResponse,
+  ScheduledArrivalResponse,
+  TrackingBusesResponse,
+  TrackingResponse,
+  UpstreamResponse,
+} from './dto/tracking.response';
 import { Tracking } from './entities/tracking.entity';
 import { TrackingBuses, TrackingFigures } from './tracking-views';
 
@@ -42,15 +49,27 @@ export function toTrackingBusesResponse(view: TrackingBuses): TrackingBusesRespo
     generatedAt: view.now.toISOString(),
     upstream: toUpstreamResponse(view.upstream),
     buses: view.buses.map((b) => toBusResponse(b, view.now)),
+    scheduled: view.scheduled.map(toScheduledArrivalResponse),
+  };
+}
+
+export function toScheduledArrivalResponse(s: ScheduledArrival): ScheduledArrivalResponse {
+  return {
+    line: s.line,
+    variantId: s.variantId,
+    destination: s.destination,
+    departureAt: iso(s.departureAt),
+    arrivalAt: iso(s.arrivalAt),
+    etaSeconds: s.etaSeconds,
+    company: s.company,
+    busId: s.busId,
   };
 }
 
 export function toBusResponse(b: BusEstimate, now: Date): BusResponse {
   const dataAgeSeconds = Math.max(0, Math.round((now.getTime() - b.lastFixAt.getTime()) / 1000));
   const stale = dataAgeSeconds > STALE_AFTER_SECONDS;
-  // The tracker's ETA counts from the bus's last fix: what is left of it now, and none from a stale fix.
-  const ageSeconds = Math.max(0, (now.getTime() - b.lastFixAt.getTime()) / 1000);
-  const eta = b.etaSeconds === null || stale ? null : Math.max(0, Math.round(b.etaSeconds - ageSeconds));
+  const eta = shownEtaSeconds(b, now);
   return {
     busId: b.busId,
     company: b.company,

@@ -206,6 +206,20 @@ export class TrackingRepository {
     return query.getMany();
   }
 
+  /** The stops the active trackings of a line watch, at most `limit` of them. */
+  async trackedStopsOfLine(line: string, limit: number): Promise<number[]> {
+    const rows = await this.dataSource
+      .getRepository(Tracking)
+      .createQueryBuilder('t')
+      .select('DISTINCT t.stopId', 'stopId')
+      .where('t.status = :active', { active: 'active' })
+      .andWhere('t.id IN (SELECT tl."trackingId" FROM "tracking_lines" tl WHERE tl."line" = :line)', { line })
+      .orderBy('t.stopId')
+      .limit(limit)
+      .getRawMany<{ stopId: number | string }>();
+    return rows.map((r) => Number(r.stopId));
+  }
+
   /** Active trackings started before a time, across all lines (the operator's cleanup). */
   activeStartedBefore(before: Date): Promise<ActiveTracking[]> {
     return this.dataSource.getRepository(Tracking).find({

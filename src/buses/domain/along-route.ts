@@ -256,3 +256,19 @@ export function travelSeconds(
   const last = series[series.length - 1];
   return remainingSeconds(path, last.along, target, runningSpeedMps(path, series, dwellSeconds), dwellSeconds);
 }
+
+/**
+ * Seconds a trip of the variant takes from leaving its first stop to its first call at the stop, at a typical
+ * bus's running pace with a dwell at each stop on the way: the arrival estimate of a bus not yet on its way.
+ * The city's timetable gives only when trips leave, not their times at each stop. Null where the variant
+ * does not call at the stop.
+ */
+export function scheduledRunSeconds(
+  path: VariantPath,
+  stopId: number,
+  settings: AlongRouteSettings = DEFAULT_ALONG_ROUTE_SETTINGS,
+): number | null {
+  const [first] = visitsOf(path, stopId);
+  if (first === undefined) return null;
+  return remainingSeconds(path, 0, first, PRIOR_RUNNING_MPS, settings.dwellSeconds);
+}

@@ -101,6 +101,16 @@ export function estimateBus(bus: LineBus, stop: LatLon, now: Date, routes?: Rout
   return estimate(bus, distance, speedKmh(bus.recent), eta, busStatus(distance, passed, eta), passed);
 }
 
+/**
+ * The ETA a rider is shown at `now`: what is left of the estimate (which counts from the bus's last fix), in
+ * whole seconds; none from a fix older than STALE_AFTER_SECONDS.
+ */
+export function shownEtaSeconds(bus: Pick<BusEstimate, 'etaSeconds' | 'lastFixAt'>, now: Date): number | null {
+  const ageSeconds = Math.max(0, (now.getTime() - bus.lastFixAt.getTime()) / 1000);
+  if (bus.etaSeconds === null || Math.round(ageSeconds) > STALE_AFTER_SECONDS) return null;
+  return Math.max(0, Math.round(bus.etaSeconds - ageSeconds));
+}
+
 /** Spelled out rather than spread: this runs for every bus of every tracking read. */
 function estimate(
   bus: LineBus,

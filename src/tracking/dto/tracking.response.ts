@@ -104,6 +104,42 @@ export class BusResponse {
   positionsCount: number;
 }
 
+export class ScheduledArrivalResponse {
+  @ApiProperty({ example: '109' }) line: string;
+  @ApiProperty({ type: 'integer', example: 469 }) variantId: number;
+  @ApiProperty({ example: 'PLAZA INDEPENDENCIA' }) destination: string;
+  @ApiProperty(
+    nullableDateTime(
+      "when it leaves its first stop, from the city's timetable; null for a bus waiting at its terminus whose " +
+        'variant has no departure due',
+    ),
+  )
+  departureAt: string | null;
+  @ApiProperty(
+    nullableDateTime(
+      'when it should reach the stop: the departure plus the running time from the first stop along the route ' +
+        '(its length at a typical bus pace, with a dwell at each stop on the way; the timetable gives departures only)',
+    ),
+  )
+  arrivalAt: string | null;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'seconds from now until arrivalAt' })
+  etaSeconds: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'CUTCSA',
+    description: 'the operator of the bus waiting at its terminus; null for a timetable entry',
+  })
+  company: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'integer',
+    example: 671,
+    description: 'the bus waiting at its terminus to make this trip; null for a timetable entry with no bus seen yet',
+  })
+  busId: number | null;
+}
+
 export class TrackingBusesResponse {
   @ApiProperty({ format: 'uuid' }) trackingId: string;
   @ApiProperty({ enum: TRACKING_STATUSES }) status: TrackingStatus;
@@ -113,4 +149,11 @@ export class TrackingBusesResponse {
   @ApiProperty({ type: UpstreamResponse, nullable: true, description: 'null once the tracking has ended' })
   upstream: UpstreamResponse | null;
   @ApiProperty({ type: [BusResponse], description: 'nearest first' }) buses: BusResponse[];
+  @ApiProperty({
+    type: [ScheduledArrivalResponse],
+    description:
+      'buses not yet on their way, apart from the live ones: the next departures of the variants that call at the ' +
+      'stop (at most 3 per line, within the next 3 hours) and the buses waiting at their terminus, soonest first',
+  })
+  scheduled: ScheduledArrivalResponse[];
 }
