@@ -61,13 +61,32 @@ export interface Bus {
 
 export type TrackingStatus = 'active' | 'stopped' | 'expired' | 'failed';
 
+export interface Upstream {
+  state: 'ok' | 'stale' | 'unavailable';
+  since: string | null;
+  nextAttemptAt: string | null;
+}
+
+/** A departure not yet on its way (the API adds these where it knows the timetable). */
+export interface ScheduledDeparture {
+  line: string;
+  variantId: number;
+  destination: string;
+  departureAt: string;
+  arrivalAt: string | null;
+  etaSeconds: number | null;
+  busId: number | null;
+}
+
 export interface BusList {
   trackingId: string;
   status: TrackingStatus;
   stopId: number;
   lastSuccessAt: string | null;
   generatedAt: string;
+  upstream?: Upstream | null;
   buses: Bus[];
+  scheduled?: ScheduledDeparture[];
 }
 
 export interface Tracking {
