@@ -6,6 +6,7 @@ import { busKey, BusListView } from './bus-list.mjs';
 import { byId, el } from './dom.mjs';
 import { ageText, clockText, etaText, stopName, titleCase } from './format.mjs';
 import { LiveStream } from './live-stream.mjs';
+import { RouteMap } from './route-map.mjs';
 import { RouteStrips } from './route-strips.mjs';
 import { trackingNotice } from './tracking-notice.mjs';
 
@@ -49,6 +50,7 @@ export class TrackingView {
     this.showAll = false;
     this.list = new BusListView(byId('bus-list'));
     this.strips = new RouteStrips(byId('strips'), () => this.render());
+    this.map = new RouteMap(byId('route-map'));
     /** @type {LiveStream | null} */
     this.stream = null;
     /** @type {Tracking | null} */
@@ -135,6 +137,12 @@ export class TrackingView {
     this.serving = new Set(stop.lines.flatMap((l) => l.variants.map((v) => v.id)));
     this.servedLines = new Set(stop.lines.map((l) => l.line));
     this.strips.setStop(stop.id, this.serving);
+    const tracked = stop.lines.filter((l) => tracking.lines.includes(l.line)).flatMap((l) => l.variants);
+    const trackedIds = tracking.variantIds.length
+      ? tracked.filter((v) => tracking.variantIds.includes(v.id)).map((v) => v.id)
+      : tracked.map((v) => v.id);
+    const others = [...this.serving].filter((id) => !trackedIds.includes(id));
+    this.map.setStop(stop, trackedIds, others);
     this.stopButton.hidden = tracking.status !== 'active';
     this.againButton.hidden = tracking.status === 'active';
   }
@@ -178,14 +186,19 @@ export class TrackingView {
       this.visible = data.buses.filter((b) => !this.servedLines.has(b.line) || this.serving.has(b.variantId));
       const away = this.strips.update(this.visible);
       const more = this.visible.length - FIRST_ROWS;
+      const shown = this.showAll ? this.visible : this.visible.slice(0, FIRST_ROWS);
+      // The map shows the buses of the list, no more: a rider matches a row to its marker.
+      this.map.update(shown);
       const ended = this.tracking?.status !== 'active';
       const scheduled = data.scheduled ?? [];
-      this.list.render(this.showAll ? this.visible : this.visible.slice(0, FIRST_ROWS), (bus) => ({
+      this.list.render(shown, (bus) => ({
         stopsAway: away.get(busKey(bus)),
         departureAt: scheduled.find((d) => d.busId === bus.busId && d.line === bus.line)?.departureAt,
         ended,
       }));
-      this.renderScheduled(ended ? [] : scheduled.filter((d) => d.busId === null || !this.visible.some((b) => b.busId === d.busId)));
+      this.renderScheduled(
+        ended ? [] : scheduled.filter((d) => d.busId === null || !this.visible.some((b) => b.busId === d.busId)),
+      );
       this.moreButton.hidden = more <= 0;
       this.moreButton.textContent = this.showAll
         ? 'Show fewer buses'
@@ -213,7 +226,9 @@ export class TrackingView {
           el('span', { className: 'line-badge', text: d.line, attrs: { 'aria-label': `Line ${d.line}` } }),
           el('span', { className: 'bus-dest', text: `to ${titleCase(d.destination)}` }),
           el('span', { className: 'departure-at', text: `departs ${clockText(d.departureAt)}` }),
-          ...(d.arrivalAt ? [el('span', { className: 'departure-arrives', text: `here ~${clockText(d.arrivalAt)}` })] : []),
+          ...(d.arrivalAt
+            ? [el('span', { className: 'departure-arrives', text: `here ~${clockText(d.arrivalAt)}` })]
+            : []),
         ]),
       ),
     );

@@ -29,14 +29,7 @@ export interface StopDetail extends Stop {
 }
 
 export type BusStatus =
-  | 'arriving'
-  | 'very_close'
-  | 'approaching'
-  | 'on_the_way'
-  | 'passed'
-  | 'calculating'
-  | 'at_terminus'
-  | 'not_coming';
+  'arriving' | 'very_close' | 'approaching' | 'on_the_way' | 'passed' | 'calculating' | 'at_terminus' | 'not_coming';
 
 export interface Bus {
   busId: number;
