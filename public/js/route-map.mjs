@@ -87,12 +87,14 @@ export class RouteMap {
     const layers = this.layers;
     if (!this.routes.has(variantId)) {
       this.routes.set(variantId, null);
-      void /** @type {Promise<VariantRoute>} */ (getJson(`/api/lines/variants/${variantId}/route`)).then(
-        (route) => {
-          this.routes.set(variantId, route);
-          if (layers === this.layers) this.drawRoute(variantId, className);
-        },
-        () => undefined,
+      void (
+        /** @type {Promise<VariantRoute>} */ (getJson(`/api/lines/variants/${variantId}/route`)).then(
+          (route) => {
+            this.routes.set(variantId, route);
+            if (layers === this.layers) this.drawRoute(variantId, className);
+          },
+          () => undefined,
+        )
       );
       return;
     }

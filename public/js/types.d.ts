@@ -9,6 +9,17 @@ export interface Stop {
   distanceMeters?: number;
 }
 
+/** A line calling at a stop, and where its variants there go. */
+export interface LineCall {
+  line: string;
+  destinations: string[];
+}
+
+/** A stop search result. */
+export interface StopHit extends Stop {
+  lines: LineCall[];
+}
+
 export interface Variant {
   id: number;
   origin: string;
