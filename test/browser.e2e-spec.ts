@@ -119,9 +119,15 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
     // Corners with one name (both sides of the avenue) read apart by where their lines go.
     const byName = new Map<string, Set<string>>();
     for (const r of first) byName.set(r.name, (byName.get(r.name) ?? new Set()).add(r.lines));
-    expect(first.every((r) => /^\S+ to .+|no known line calls here$/.test(r.lines))).toBe(true);
+    expect(first.every((r) => /^(Lines? .+ · towards .+|No known line calls here)$/.test(r.lines))).toBe(true);
+    const lookAlikes = [...byName].filter(([name]) => first.filter((r) => r.name === name).length > 1);
+    expect(lookAlikes.length).toBeGreaterThan(0);
+    // Two results of one corner never read the same: their lines or directions differ.
+    for (const [name, texts] of lookAlikes) {
+      expect([name, texts.size]).toEqual([name, first.filter((r) => r.name === name).length]);
+    }
     await expect(page.locator('#stop-map .map-candidate').count()).resolves.toBe(20);
-    await page.screenshot({ path: join(ARTIFACTS, 'stop-picker.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'stop-picker.png') });
     // The rest, with the keyboard: focus lands on the first stop added.
     await page.locator('#more-stops').focus();
     await page.keyboard.press('Enter');
@@ -204,8 +210,9 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
       'a marker to move',
       15_000,
     );
-    // Rendered where the page says: a moved marker's screen position follows its data.
+    // Each bus on a known road points along it.
     await expect(page.locator('#route-map .map-bus-arrow:not([hidden])').count()).resolves.toBeGreaterThan(0);
+    await page.locator('#route-map').screenshot({ path: join(ARTIFACTS, 'route-map.png') });
   });
 
   it('fits a phone: no sideways scrolling, five buses and Stop tracking on the first screen, axe clean', async () => {
@@ -222,6 +229,16 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
     expect(fit.cut).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'phone-first-screen.png') });
     expect(await axeViolations()).toEqual([]);
+    // On a desktop the map stands beside the list.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.waitForTimeout(300);
+    const [list, map] = await Promise.all([
+      page.locator('#bus-list').boundingBox(),
+      page.locator('#route-map').boundingBox(),
+    ]);
+    expect(map!.x).toBeGreaterThanOrEqual(list!.x + list!.width);
+    await page.screenshot({ path: join(ARTIFACTS, 'desktop-tracking.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
   });
 
   it('says "reconnecting" when the network drops, and comes back by itself', async () => {
@@ -248,6 +265,14 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
       [],
     );
     await page.screenshot({ path: join(ARTIFACTS, 'live-page-stopped.png'), fullPage: true });
+    // Dark mode: the notice box follows it, and stays readable.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate("getComputedStyle(document.getElementById('notice')).backgroundColor")).toBe(
+      'rgb(34, 45, 58)',
+    );
+    expect(await axeViolations()).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'live-page-stopped-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('tracks the same lines again, and a reload comes back to the tracking on screen', async () => {

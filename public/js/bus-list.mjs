@@ -81,7 +81,11 @@ export class BusListView {
           el('span', { className: 'bus-age' }),
         ]),
       ]),
-      el('p', { className: 'bus-eta' }),
+      // What a screen reader says ("arrives: 6 min") and what the eye reads ("6 min"), apart.
+      el('p', { className: 'bus-eta-box' }, [
+        el('span', { className: 'sr-only bus-eta-said' }),
+        el('span', { className: 'bus-eta', attrs: { 'aria-hidden': 'true' } }),
+      ]),
     ]);
   }
 
@@ -106,6 +110,6 @@ export class BusListView {
     const eta = rowEta(bus, extras);
     set('bus-eta', eta.text);
     part('bus-eta').classList.toggle('is-unknown', eta.muted);
-    part('bus-eta').setAttribute('aria-label', eta.label);
+    set('bus-eta-said', eta.label);
   }
 }

@@ -3,7 +3,7 @@
 import { getJson, getPage, postJson } from './api.mjs';
 import { byId, el } from './dom.mjs';
 import { distanceText, stopName, titleCase } from './format.mjs';
-import { createMap, L, labelMarker } from './map-base.mjs';
+import { createMap, L } from './map-base.mjs';
 
 /** @typedef {import('./types').StopHit} StopHit */
 /** @typedef {import('./types').LineCall} LineCall */
@@ -11,12 +11,30 @@ import { createMap, L, labelMarker } from './map-base.mjs';
 /** Stops per page of results. */
 const PAGE = 20;
 
+/** Lines and places named in a result before "+N": a result stays two lines tall on a phone. */
+const SHOWN_LINES = 6;
+const SHOWN_PLACES = 2;
+
 /**
- * What tells a stop from its look-alike across the avenue: its lines and where they go from here.
+ * What tells a stop from its look-alike across the avenue, in one short line: its lines, and where
+ * most of them go from here (the places most lines head for first).
+ * "Lines 103, 109 · towards Plaza España, Aduana +2"
  * @param {LineCall[]} calls
  */
 export function callsText(calls) {
-  return calls.map((c) => `${c.line} to ${c.destinations.map(titleCase).join(' / ')}`).join(' · ');
+  if (!calls.length) return 'No known line calls here';
+  const names = calls.map((c) => c.line);
+  const lines =
+    names.slice(0, SHOWN_LINES).join(', ') + (names.length > SHOWN_LINES ? ` +${names.length - SHOWN_LINES}` : '');
+  /** @type {Map<string, number>} */
+  const places = new Map();
+  for (const c of calls)
+    for (const d of new Set(c.destinations.map(titleCase))) places.set(d, (places.get(d) ?? 0) + 1);
+  const ranked = [...places].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([place]) => place);
+  const towards =
+    ranked.slice(0, SHOWN_PLACES).join(', ') +
+    (ranked.length > SHOWN_PLACES ? ` +${ranked.length - SHOWN_PLACES}` : '');
+  return `${names.length === 1 ? 'Line' : 'Lines'} ${lines} · towards ${towards}`;
 }
 /** @typedef {import('./types').StopDetail} StopDetail */
 /** @typedef {import('./types').Tracking} Tracking */
@@ -187,7 +205,7 @@ export class StopFinder {
             : [el('span', { className: 'stop-dist', text: distanceText(stop.distanceMeters) })]),
           el('span', {
             className: 'stop-lines',
-            text: stop.lines.length ? callsText(stop.lines) : 'no known line calls here',
+            text: callsText(stop.lines),
           }),
         ]);
         button.addEventListener('click', () => void this.pickStop(stop.id));
@@ -204,10 +222,27 @@ export class StopFinder {
   drawCandidates(stops) {
     this.mapBox.hidden = stops.length < 2;
     if (stops.length < 2) return;
-    this.map ??= createMap(this.mapBox, 'Map of the stops found, labelled with their numbers');
+    this.map ??= createMap(this.mapBox, 'Map of the stops found; each stop is also a button in the list below');
     this.candidates?.remove();
+    // Dots, not labels: forty stops along one avenue would stack their labels. Pointing at one names it;
+    // clicking it goes to its result (the list is the way in for the keyboard).
     const group = L.layerGroup(
-      stops.map((s) => labelMarker([s.latitude, s.longitude], el('span', { text: String(s.id) }), 'map-candidate')),
+      stops.map((s, i) =>
+        L.circleMarker([s.latitude, s.longitude], {
+          radius: 7,
+          className: 'map-candidate',
+          weight: 2,
+          fillOpacity: 0.9,
+        })
+          .bindTooltip(`Stop ${s.id}: ${stopName(s)}`)
+          .on('click', () => {
+            const button = /** @type {HTMLElement | undefined} */ (
+              this.results.querySelectorAll('button.stop-item')[i]
+            );
+            button?.scrollIntoView({ block: 'center' });
+            button?.focus();
+          }),
+      ),
     ).addTo(this.map);
     this.candidates = group;
     this.map.invalidateSize();
