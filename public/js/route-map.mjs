@@ -57,7 +57,11 @@ export class RouteMap {
     this.buses = new Map();
     /** @type {import('leaflet').LayerGroup | null} */
     this.layers = null;
-    this.fitted = false;
+    /** Once the rider pans or zooms, the map stays where they put it. */
+    this.userMoved = false;
+    for (const type of ['pointerdown', 'wheel', 'keydown', 'touchstart']) {
+      container.addEventListener(type, () => (this.userMoved = true), { passive: true });
+    }
   }
 
   /**
@@ -69,10 +73,17 @@ export class RouteMap {
     this.layers?.remove();
     this.layers = L.layerGroup().addTo(this.map);
     this.buses.clear();
-    this.fitted = false;
+    this.userMoved = false;
     this.stop = stop;
     this.tracked = new Set(tracked);
     this.map.setView([stop.latitude, stop.longitude], 15);
+    L.circleMarker([stop.latitude, stop.longitude], {
+      radius: 7,
+      weight: 3,
+      className: 'map-stop-dot',
+      interactive: false,
+    }).addTo(this.layers);
+    // The label hangs below the point, so a bus at the stop stays readable above it.
     labelMarker([stop.latitude, stop.longitude], el('span', { text: 'Your stop' }), 'map-stop')
       .setZIndexOffset(1000)
       .addTo(this.layers);
@@ -137,13 +148,7 @@ export class RouteMap {
       } else entry.marker.setLatLng([lat, lon]);
       this.fillBus(entry.body, bus);
     }
-    if (!this.fitted && buses.length && this.stop) {
-      this.fitted = true;
-      const near = buses.slice(0, 5).map((b) => /** @type {[number, number]} */ ([b.location[1], b.location[0]]));
-      this.map.fitBounds(L.latLngBounds([[this.stop.latitude, this.stop.longitude], ...near]).pad(0.15), {
-        maxZoom: 16,
-      });
-    }
+    this.follow(buses);
     const next = buses[0];
     this.container.setAttribute(
       'aria-label',
@@ -151,6 +156,23 @@ export class RouteMap {
         (next ? `, the nearest line ${next.line} to ${titleCase(next.destination)}` : '') +
         '. Arrow keys pan, plus and minus zoom.',
     );
+  }
+
+  /**
+   * Keeps the stop and the listed buses in view, until the rider moves the map themselves.
+   * @param {Bus[]} buses
+   */
+  follow(buses) {
+    const map = this.map;
+    if (!map || !this.stop || this.userMoved || !buses.length) return;
+    const size = map.getSize();
+    if (!size.x || !size.y) return; // not laid out yet (the section was hidden): the next update fits it
+    const points = [
+      /** @type {[number, number]} */ ([this.stop.latitude, this.stop.longitude]),
+      ...buses.map((b) => /** @type {[number, number]} */ ([b.location[1], b.location[0]])),
+    ];
+    const bounds = L.latLngBounds(points);
+    if (!map.getBounds().pad(-0.1).contains(bounds)) map.fitBounds(bounds.pad(0.15), { maxZoom: 16, animate: false });
   }
 
   /** @param {HTMLElement} body @param {Bus} bus */
