@@ -42,6 +42,24 @@ describe('REST API contract', () => {
       expect((accented.body as BusStop[]).every((s) => /CORUÑA/.test(`${s.street1} ${s.street2}`))).toBe(true);
     });
 
+    it('pages a long street: the total in X-Total-Count, each stop with its lines and where they go', async () => {
+      const first = await sys.http().get('/api/stops?q=18%20de%20julio&limit=20').expect(200);
+      const total = Number(first.headers['x-total-count']);
+      expect(total).toBeGreaterThan(20);
+      expect(first.body).toHaveLength(20);
+      const rest = await sys.http().get(`/api/stops?q=18%20de%20julio&limit=100&offset=20`).expect(200);
+      expect(rest.headers['x-total-count']).toBe(String(total));
+      expect(rest.body).toHaveLength(total - 20);
+      const ids = [...first.body, ...rest.body].map((s: BusStop) => s.id);
+      expect(new Set(ids).size).toBe(total);
+      // The same corner on either side of the avenue: told apart by where its lines go.
+      const serving = (await sys.http().get('/api/stops/3227').expect(200)).body.lines as { line: string }[];
+      const hit = (await sys.http().get('/api/stops?q=3227').expect(200)).body[0];
+      expect(hit.lines.map((l: { line: string }) => l.line)).toEqual(serving.map((l) => l.line));
+      for (const call of hit.lines as { destinations: string[] }[]) expect(call.destinations.length).toBeGreaterThan(0);
+      expect((await sys.http().get('/api/stops?q=julio&offset=-1').expect(400)).body.message).toMatch(/offset must be/);
+    });
+
     it('finds a stop by its id first', async () => {
       const res = await sys.http().get('/api/stops?q=3227').expect(200);
       expect(res.body[0]).toMatchObject({ id: 3227, street1: 'AV 8 DE OCTUBRE' });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Page } from 'playwright-core';
@@ -32,6 +33,15 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
         distance: li.querySelector('.bus-dist')?.textContent ?? '',
       })),
     );
+  /** axe-core (from npm) run in the page as it is: the violations, by rule and element. */
+  const axeViolations = async (): Promise<string[]> => {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    // A string: the test's TypeScript has no DOM, the page does.
+    return page.evaluate(
+      "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map(" +
+        "(v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))",
+    );
+  };
   const trackingId = (): string => /#tracking=([0-9a-f-]{36})$/.exec(page.url())![1];
 
   beforeAll(async () => {
@@ -45,6 +55,8 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
       geolocation: { latitude: STOP.latitude, longitude: STOP.longitude },
       permissions: ['geolocation'],
       locale: 'en-US',
+      // axe-core is injected as an inline script, which the page's own CSP (rightly) refuses.
+      bypassCSP: true,
     });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -85,7 +97,56 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
     await expect(first.locator('.stop-dist').textContent()).resolves.toBe('0 m');
   });
 
+  it('tells look-alike stops apart by their lines and direction, pages the rest, and maps them', async () => {
+    await page.goto(base);
+    await page.getByLabel('Street or stop number').fill('18 de julio');
+    await page.keyboard.press('Enter');
+    const status = page.locator('#search-status');
+    await status.filter({ hasText: / of \d+ stops$/ }).waitFor();
+    const total = Number(/^20 of (\d+) stops$/.exec((await status.textContent()) ?? '')?.[1]);
+    const api = await sys.http().get('/api/stops?q=18%20de%20julio').expect(200);
+    expect(total).toBe(Number(api.headers['x-total-count']));
+    expect(total).toBeGreaterThan(20);
+    const results = (): Promise<{ name: string; lines: string }[]> =>
+      page.$$eval('#stop-results .stop-item', (items) =>
+        items.map((b) => ({
+          name: b.querySelector('.stop-name')?.textContent ?? '',
+          lines: b.querySelector('.stop-lines')?.textContent ?? '',
+        })),
+      );
+    const first = await results();
+    expect(first).toHaveLength(20);
+    // Corners with one name (both sides of the avenue) read apart by where their lines go.
+    const byName = new Map<string, Set<string>>();
+    for (const r of first) byName.set(r.name, (byName.get(r.name) ?? new Set()).add(r.lines));
+    expect(first.every((r) => /^(Lines? .+ · towards .+|No known line calls here)$/.test(r.lines))).toBe(true);
+    const lookAlikes = [...byName].filter(([name]) => first.filter((r) => r.name === name).length > 1);
+    expect(lookAlikes.length).toBeGreaterThan(0);
+    // Two results of one corner never read the same: their lines or directions differ.
+    for (const [name, texts] of lookAlikes) {
+      expect([name, texts.size]).toEqual([name, first.filter((r) => r.name === name).length]);
+    }
+    await expect(page.locator('#stop-map .map-candidate').count()).resolves.toBe(20);
+    await page.screenshot({ path: join(ARTIFACTS, 'stop-picker.png') });
+    // The rest, with the keyboard: focus lands on the first stop added.
+    await page.locator('#more-stops').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      `document.querySelectorAll('#stop-results .stop-item').length === ${Math.min(40, total)}`,
+    );
+    expect(
+      await page.evaluate(
+        "document.activeElement?.closest('li') === document.querySelectorAll('#stop-results li')[20]",
+      ),
+    ).toBe(true);
+    await expect(page.locator('#stop-map .map-candidate').count()).resolves.toBe(Math.min(40, total));
+    expect(await axeViolations()).toEqual([]);
+  });
+
   it('starts tracking, shows buses coming, and updates them live without reloading', async () => {
+    await page.goto(base);
+    await page.getByRole('button', { name: 'Stops near me' }).click();
+    await page.locator('#stop-results li').first().waitFor();
     await page.locator('#stop-results li').first().locator('button').click();
     await page.getByRole('checkbox', { name: /^103\b/ }).check();
     await page.getByRole('checkbox', { name: /^109\b/ }).check();
@@ -127,6 +188,59 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
     await page.screenshot({ path: join(ARTIFACTS, 'live-page.png'), fullPage: true });
   });
 
+  it('moves the buses on the map of the route between ticks', async () => {
+    await page.locator('#route-map .map-stop').waitFor();
+    await expect(page.locator('#route-map path.map-route').count()).resolves.toBeGreaterThan(0);
+    const markers = (): Promise<Record<string, string>> =>
+      page.$$eval('#route-map .map-bus-body', (items) =>
+        Object.fromEntries(items.map((m) => [m.getAttribute('data-key') ?? '', m.getAttribute('data-location') ?? ''])),
+      );
+    await page.locator('#route-map .map-bus-body').first().waitFor();
+    const before = await markers();
+    // The map shows the buses of the list, each with its line and the age of its fix.
+    expect(Object.keys(before).sort()).toEqual((await rows()).map((r) => r.key).sort());
+    await expect(page.locator('#route-map .map-bus-age').first().textContent()).resolves.toMatch(
+      /^(old )?\d+ (s|min)$/,
+    );
+    await eventually(
+      async () => {
+        const now = await markers();
+        return Object.keys(now).some((key) => key in before && now[key] !== before[key]);
+      },
+      'a marker to move',
+      15_000,
+    );
+    // Each bus on a known road points along it.
+    await expect(page.locator('#route-map .map-bus-arrow:not([hidden])').count()).resolves.toBeGreaterThan(0);
+    await page.locator('#route-map').screenshot({ path: join(ARTIFACTS, 'route-map.png') });
+  });
+
+  it('fits a phone: no sideways scrolling, five buses and Stop tracking on the first screen, axe clean', async () => {
+    await page.evaluate('window.scrollTo(0, 0)');
+    await expect(page.locator('#bus-list li.bus').count()).resolves.toBe(5);
+    const fit = await page.evaluate<{ overflow: number; stopBottom: number; height: number; cut: number }>(
+      '({ overflow: document.documentElement.scrollWidth - window.innerWidth,' +
+        " stopBottom: document.getElementById('stop-tracking').getBoundingClientRect().bottom," +
+        ' height: window.innerHeight,' +
+        " cut: [...document.querySelectorAll('.bus-dest')].filter((d) => d.scrollWidth > d.clientWidth).length })",
+    );
+    expect(fit.overflow).toBeLessThanOrEqual(0);
+    expect(fit.stopBottom).toBeLessThanOrEqual(fit.height);
+    expect(fit.cut).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'phone-first-screen.png') });
+    expect(await axeViolations()).toEqual([]);
+    // On a desktop the map stands beside the list.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.waitForTimeout(300);
+    const [list, map] = await Promise.all([
+      page.locator('#bus-list').boundingBox(),
+      page.locator('#route-map').boundingBox(),
+    ]);
+    expect(map!.x).toBeGreaterThanOrEqual(list!.x + list!.width);
+    await page.screenshot({ path: join(ARTIFACTS, 'desktop-tracking.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+  });
+
   it('says "reconnecting" when the network drops, and comes back by itself', async () => {
     proxy.cut();
     await page.locator('#conn-state', { hasText: 'Reconnecting…' }).waitFor({ timeout: 10_000 });
@@ -136,15 +250,29 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
     expect(updated).toMatch(/^updated [0-2] s ago$/);
   });
 
-  it('stops the tracking and shows the stopped state', async () => {
+  it('stops the tracking with the keyboard and shows the stopped state', async () => {
     const id = trackingId();
-    await page.getByRole('button', { name: 'Stop tracking' }).click();
+    await page.getByRole('button', { name: 'Stop tracking' }).focus();
+    await page.keyboard.press('Enter');
     await page.locator('#notice', { hasText: 'Tracking stopped (stopped by user).' }).waitFor();
     await expect(page.locator('#conn-state').textContent()).resolves.toBe('Ended');
     await expect(page.getByRole('button', { name: 'Stop tracking' }).isHidden()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Track again' }).isVisible()).resolves.toBe(true);
     expect((await sys.http().get(`/api/trackings/${id}`).expect(200)).body.status).toBe('stopped');
+    // Focus lands on what to do next, and the greyed rows are history: no ETA left on them.
+    expect(await page.evaluate('document.activeElement?.id')).toBe('track-again');
+    expect(await page.$$eval('#bus-list .bus-eta', (etas) => etas.map((e) => e.textContent).filter(Boolean))).toEqual(
+      [],
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'live-page-stopped.png'), fullPage: true });
+    // Dark mode: the notice box follows it, and stays readable.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate("getComputedStyle(document.getElementById('notice')).backgroundColor")).toBe(
+      'rgb(34, 45, 58)',
+    );
+    expect(await axeViolations()).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'live-page-stopped-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('tracks the same lines again, and a reload comes back to the tracking on screen', async () => {
@@ -165,6 +293,17 @@ describe('the dashboard page in a real browser (Chromium + web + worker + simula
     await page.getByRole('button', { name: 'Another stop' }).click();
     await page.getByLabel('Street or stop number').waitFor();
     expect(new URL(page.url()).hash).toBe('');
+  });
+
+  it('says an unknown tracking link is not found, and keeps saying it', async () => {
+    await page.goto(`${base}/#tracking=${randomUUID()}`);
+    await page.locator('#notice', { hasText: 'This tracking was not found' }).waitFor();
+    await page.waitForTimeout(1_500); // the page redraws every second: the notice must survive it
+    await expect(page.locator('#notice').textContent()).resolves.toMatch(/^This tracking was not found/);
+    await expect(page.locator('#conn-state').textContent()).resolves.toBe('Not found');
+    await expect(page.getByRole('heading', { name: 'Tracking not found' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Another stop' }).click();
+    await page.getByLabel('Street or stop number').waitFor();
   });
 
   it('links to the API documentation and the queue dashboard, and raised no error', async () => {

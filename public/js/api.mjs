@@ -16,6 +16,18 @@ export class ApiError extends Error {
  * @returns {Promise<T>}
  */
 async function request(path, init) {
+  /** @type {{ body: T }} */
+  const { body } = await respond(path, init);
+  return body;
+}
+
+/**
+ * @template T
+ * @param {string} path
+ * @param {RequestInit} [init]
+ * @returns {Promise<{ body: T, headers: Headers }>}
+ */
+async function respond(path, init) {
   let response;
   try {
     response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init?.headers } });
@@ -31,7 +43,7 @@ async function request(path, init) {
         : `The server answered ${response.status}.`;
     throw new ApiError(response.status, message);
   }
-  return /** @type {T} */ (body);
+  return { body: /** @type {T} */ (body), headers: response.headers };
 }
 
 /**
@@ -55,4 +67,17 @@ export function postJson(path, body) {
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/**
+ * One page of a list and how many items there are in all (the X-Total-Count header).
+ * @template T
+ * @param {string} path
+ * @returns {Promise<{ items: T[], total: number }>}
+ */
+export async function getPage(path) {
+  /** @type {{ body: T[], headers: Headers }} */
+  const { body, headers } = await respond(path);
+  const total = Number(headers.get('x-total-count'));
+  return { items: body, total: Number.isFinite(total) && total >= body.length ? total : body.length };
 }

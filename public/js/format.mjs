@@ -28,6 +28,34 @@ export function etaText(bus) {
   return `${Math.max(1, Math.round(bus.etaSeconds / 60))} min`;
 }
 
+/**
+ * The small word beside a row, only where the ETA does not already say it (one vocabulary: never
+ * "very close" beside "arriving"): stale data, still calculating, waiting at the terminus.
+ * @param {Pick<Bus, 'status' | 'etaSeconds' | 'stale'>} bus
+ * @returns {{ kind: string, text: string } | null}
+ */
+export function statusBadge(bus) {
+  if (bus.stale) return { kind: 'stale', text: 'stale data' };
+  if (bus.status === 'at_terminus') return { kind: 'at_terminus', text: 'at terminus' };
+  if (bus.status === 'calculating' || etaText(bus) === '–') return { kind: 'calculating', text: 'calculating' };
+  return null;
+}
+
+const CLOCK = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'America/Montevideo',
+});
+
+/**
+ * A time of day as a rider in Montevideo reads it ("12:03"), whatever the device's own time zone.
+ * @param {string | number | Date} instant
+ */
+export function clockText(instant) {
+  return CLOCK.format(new Date(instant));
+}
+
 /** @param {number} meters */
 export function distanceText(meters) {
   if (meters < 1000) return `${Math.round(meters / 10) * 10} m`;

@@ -1,10 +1,41 @@
 /* global navigator, window */
 // Step one: find the stop (by street, by number, or near me), pick its lines, start tracking.
-import { getJson, postJson } from './api.mjs';
+import { getJson, getPage, postJson } from './api.mjs';
 import { byId, el } from './dom.mjs';
 import { distanceText, stopName, titleCase } from './format.mjs';
+import { createMap, L } from './map-base.mjs';
 
-/** @typedef {import('./types').Stop} Stop */
+/** @typedef {import('./types').StopHit} StopHit */
+/** @typedef {import('./types').LineCall} LineCall */
+
+/** Stops per page of results. */
+const PAGE = 20;
+
+/** Lines and places named in a result before "+N": a result stays two lines tall on a phone. */
+const SHOWN_LINES = 6;
+const SHOWN_PLACES = 2;
+
+/**
+ * What tells a stop from its look-alike across the avenue, in one short line: its lines, and where
+ * most of them go from here (the places most lines head for first).
+ * "Lines 103, 109 · towards Plaza España, Aduana +2"
+ * @param {LineCall[]} calls
+ */
+export function callsText(calls) {
+  if (!calls.length) return 'No known line calls here';
+  const names = calls.map((c) => c.line);
+  const lines =
+    names.slice(0, SHOWN_LINES).join(', ') + (names.length > SHOWN_LINES ? ` +${names.length - SHOWN_LINES}` : '');
+  /** @type {Map<string, number>} */
+  const places = new Map();
+  for (const c of calls)
+    for (const d of new Set(c.destinations.map(titleCase))) places.set(d, (places.get(d) ?? 0) + 1);
+  const ranked = [...places].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([place]) => place);
+  const towards =
+    ranked.slice(0, SHOWN_PLACES).join(', ') +
+    (ranked.length > SHOWN_PLACES ? ` +${ranked.length - SHOWN_PLACES}` : '');
+  return `${names.length === 1 ? 'Line' : 'Lines'} ${lines} · towards ${towards}`;
+}
 /** @typedef {import('./types').StopDetail} StopDetail */
 /** @typedef {import('./types').Tracking} Tracking */
 
@@ -28,6 +59,16 @@ export class StopFinder {
     this.startButton = byId('start-tracking');
     /** @type {StopDetail | null} */
     this.stop = null;
+    /** @type {{ path: string, stops: StopHit[], total: number, label: string } | null} the results shown */
+    this.found = null;
+    /** @type {HTMLButtonElement} */
+    this.moreStops = byId('more-stops');
+    this.moreStops.addEventListener('click', () => void this.more());
+    this.mapBox = byId('stop-map');
+    /** @type {import('leaflet').Map | null} */
+    this.map = null;
+    /** @type {import('leaflet').LayerGroup | null} */
+    this.candidates = null;
 
     byId('search-form').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -68,12 +109,49 @@ export class StopFinder {
     const q = this.input.value.trim();
     if (!q) return this.say('Type a street name or a stop number.');
     this.say('Searching…');
+    await this.load(`/api/stops?q=${encodeURIComponent(q)}`, `No stop matches “${q}”. Try another street.`, '');
+  }
+
+  /**
+   * The first page of a search.
+   * @param {string} path without limit and offset @param {string} none what to say when nothing matches
+   * @param {string} where what the results are (" within 400 m")
+   * @returns {Promise<number>} stops found in all
+   */
+  async load(path, none, where) {
     try {
-      /** @type {Stop[]} */
-      const stops = await getJson(`/api/stops?q=${encodeURIComponent(q)}&limit=20`);
-      this.list(stops, stops.length ? `${stops.length} stop(s) found` : `No stop matches “${q}”. Try another street.`);
+      /** @type {{ items: StopHit[], total: number }} */
+      const { items, total } = await getPage(`${path}&limit=${PAGE}`);
+      this.found = { path, stops: items, total, label: where };
+      if (total) this.list();
+      else {
+        this.found = null;
+        this.list();
+        this.say(none);
+      }
+      return total;
     } catch (error) {
       this.say(/** @type {Error} */ (error).message);
+      return -1;
+    }
+  }
+
+  /** The next page, added below the ones shown; focus moves to the first new stop. */
+  async more() {
+    const found = this.found;
+    if (!found) return;
+    this.moreStops.disabled = true;
+    try {
+      /** @type {{ items: StopHit[], total: number }} */
+      const { items, total } = await getPage(`${found.path}&limit=${PAGE}&offset=${found.stops.length}`);
+      const first = found.stops.length;
+      Object.assign(found, { stops: [...found.stops, ...items], total });
+      this.list();
+      /** @type {HTMLElement | null} */ (this.results.querySelectorAll('button.stop-item')[first])?.focus();
+    } catch (error) {
+      this.say(/** @type {Error} */ (error).message);
+    } finally {
+      this.moreStops.disabled = false;
     }
   }
 
@@ -97,19 +175,26 @@ export class StopFinder {
     const near = `${latitude.toFixed(5)},${longitude.toFixed(5)}`;
     try {
       for (const radius of [400, 1500]) {
-        /** @type {Stop[]} */
-        const stops = await getJson(`/api/stops?near=${near}&radius=${radius}&limit=10`);
-        if (stops.length) return this.list(stops, `${stops.length} stop(s) within ${distanceText(radius)}`);
+        const none = 'No stop within 1.5 km of you. Search by street instead.';
+        if (
+          (await this.load(`/api/stops?near=${near}&radius=${radius}`, none, ` within ${distanceText(radius)}`)) !== 0
+        )
+          return;
       }
-      this.list([], 'No stop within 1.5 km of you. Search by street instead.');
     } catch (error) {
       this.say(/** @type {Error} */ (error).message);
     }
   }
 
-  /** @param {Stop[]} stops @param {string} message */
-  list(stops, message) {
-    this.say(message);
+  /** Shows the results found so far: "20 of 44 stops", each with its lines, and the map of them. */
+  list() {
+    const stops = this.found?.stops ?? [];
+    const total = this.found?.total ?? 0;
+    this.say(
+      total
+        ? `${stops.length < total ? `${stops.length} of ${total}` : total} ${total === 1 ? 'stop' : 'stops'}${this.found?.label}`
+        : '',
+    );
     this.results.replaceChildren(
       ...stops.map((stop) => {
         const button = el('button', { className: 'stop-item', attrs: { type: 'button' } }, [
@@ -118,11 +203,50 @@ export class StopFinder {
           ...(stop.distanceMeters === undefined
             ? []
             : [el('span', { className: 'stop-dist', text: distanceText(stop.distanceMeters) })]),
+          el('span', {
+            className: 'stop-lines',
+            text: callsText(stop.lines),
+          }),
         ]);
         button.addEventListener('click', () => void this.pickStop(stop.id));
         return el('li', {}, [button]);
       }),
     );
+    const left = total - stops.length;
+    this.moreStops.hidden = left <= 0;
+    this.moreStops.textContent = `Show ${Math.min(PAGE, left)} more of ${left} left`;
+    this.drawCandidates(stops);
+  }
+
+  /** @param {StopHit[]} stops */
+  drawCandidates(stops) {
+    this.mapBox.hidden = stops.length < 2;
+    if (stops.length < 2) return;
+    this.map ??= createMap(this.mapBox, 'Map of the stops found; each stop is also a button in the list below');
+    this.candidates?.remove();
+    // Dots, not labels: forty stops along one avenue would stack their labels. Pointing at one names it;
+    // clicking it goes to its result (the list is the way in for the keyboard).
+    const group = L.layerGroup(
+      stops.map((s, i) =>
+        L.circleMarker([s.latitude, s.longitude], {
+          radius: 7,
+          className: 'map-candidate',
+          weight: 2,
+          fillOpacity: 0.9,
+        })
+          .bindTooltip(`Stop ${s.id}: ${stopName(s)}`)
+          .on('click', () => {
+            const button = /** @type {HTMLElement | undefined} */ (
+              this.results.querySelectorAll('button.stop-item')[i]
+            );
+            button?.scrollIntoView({ block: 'center' });
+            button?.focus();
+          }),
+      ),
+    ).addTo(this.map);
+    this.candidates = group;
+    this.map.invalidateSize();
+    this.map.fitBounds(L.latLngBounds(stops.map((s) => [s.latitude, s.longitude])).pad(0.1), { maxZoom: 17 });
   }
 
   /** @param {number} stopId */

@@ -1,6 +1,6 @@
 // The one sentence above the list that says which state the tracking is in. Pure, so the browser
 // test can check each state directly.
-import { ageText } from './format.mjs';
+import { ageText, clockText } from './format.mjs';
 
 /** @typedef {import('./types').Bus} Bus */
 /** @typedef {import('./types').BusList} BusList */
@@ -26,6 +26,12 @@ export function trackingNotice({ tracking, data, buses, sinceEventS, warning = '
     return { text: `${text} Start again to see buses.`, kind: 'ended' };
   }
   if (!data) return { text: warning || 'Connecting to the live feed…', kind: warning ? 'warn' : 'info' };
+  const upstream = data.upstream;
+  if (upstream && upstream.state !== 'ok') {
+    const since = upstream.since ? ` since ${clockText(upstream.since)}` : '';
+    const what = upstream.state === 'unavailable' ? 'unavailable' : 'late';
+    return { text: `Live data from the city is ${what}${since} — retrying.`, kind: 'warn' };
+  }
   if (!data.lastSuccessAt) return { text: 'Calculating: waiting for the first bus positions…', kind: 'info' };
   if (!buses.length) {
     const lines = tracking?.lines.join(', ') ?? '';

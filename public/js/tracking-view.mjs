@@ -1,22 +1,27 @@
 /* global setInterval, clearInterval */
 // Step two: the live view of one tracking: connection state, the list, the route strips, and the
 // states a rider must be able to tell apart (calculating, no buses yet, stale data, ended and why).
-import { getJson, postJson } from './api.mjs';
-import { BusListView } from './bus-list.mjs';
+import { ApiError, getJson, postJson } from './api.mjs';
+import { busKey, BusListView } from './bus-list.mjs';
 import { byId, el } from './dom.mjs';
-import { ageText, etaText, stopName, titleCase } from './format.mjs';
+import { ageText, clockText, etaText, stopName, titleCase } from './format.mjs';
 import { LiveStream } from './live-stream.mjs';
+import { RouteMap } from './route-map.mjs';
 import { RouteStrips } from './route-strips.mjs';
 import { trackingNotice } from './tracking-notice.mjs';
 
 /** @typedef {import('./types').Bus} Bus */
 /** @typedef {import('./types').BusList} BusList */
+/** @typedef {import('./types').ScheduledDeparture} ScheduledDeparture */
 /** @typedef {import('./types').StopDetail} StopDetail */
 /** @typedef {import('./types').Tracking} Tracking */
 /** @typedef {import('./live-stream.mjs').StreamState} StreamState */
 
 /** Rows shown before "show more": a phone screen, with the route strips still in reach. */
 const FIRST_ROWS = 5;
+
+const NOT_FOUND =
+  'This tracking was not found: the link is wrong, or the tracking ended long ago. Find your stop to start a new one.';
 
 const STATE_TEXT = /** @type {Record<StreamState, string>} */ ({
   connecting: 'Connecting…',
@@ -45,6 +50,7 @@ export class TrackingView {
     this.showAll = false;
     this.list = new BusListView(byId('bus-list'));
     this.strips = new RouteStrips(byId('strips'), () => this.render());
+    this.map = new RouteMap(byId('route-map'));
     /** @type {LiveStream | null} */
     this.stream = null;
     /** @type {Tracking | null} */
@@ -61,6 +67,8 @@ export class TrackingView {
     this.servedLines = new Set();
     this.receivedAt = 0;
     this.warning = '';
+    /** @type {string} a dead end (unknown tracking, lost stop): stays on screen, the clock does not redraw it away */
+    this.failure = '';
     /** @type {ReturnType<typeof setInterval> | undefined} */
     this.clock = undefined;
 
@@ -79,7 +87,9 @@ export class TrackingView {
     Object.assign(this, { tracking: known.tracking ?? null, stop: known.stop ?? null, data: null, visible: [] });
     this.receivedAt = 0;
     this.showAll = false;
+    this.failure = '';
     this.warning = known.tracking?.warning ?? '';
+    this.renderScheduled([]);
     this.list.clear();
     this.moreButton.hidden = true;
     byId('other-way').textContent = '';
@@ -93,7 +103,9 @@ export class TrackingView {
       const tracking = /** @type {Tracking} */ (this.tracking);
       this.stop ??= await getJson(`/api/stops/${tracking.stopId}`);
     } catch (error) {
-      return this.fail(/** @type {Error} */ (error).message);
+      const gone = error instanceof ApiError && error.status === 404;
+      if (gone) this.setState('gone');
+      return this.fail(gone ? NOT_FOUND : /** @type {Error} */ (error).message);
     }
     this.showHeader();
     this.stream = new LiveStream(trackingId, {
@@ -125,6 +137,12 @@ export class TrackingView {
     this.serving = new Set(stop.lines.flatMap((l) => l.variants.map((v) => v.id)));
     this.servedLines = new Set(stop.lines.map((l) => l.line));
     this.strips.setStop(stop.id, this.serving);
+    const tracked = stop.lines.filter((l) => tracking.lines.includes(l.line)).flatMap((l) => l.variants);
+    const trackedIds = tracking.variantIds.length
+      ? tracked.filter((v) => tracking.variantIds.includes(v.id)).map((v) => v.id)
+      : tracked.map((v) => v.id);
+    const others = [...this.serving].filter((id) => !trackedIds.includes(id));
+    this.map.setStop(stop, trackedIds, others);
     this.stopButton.hidden = tracking.status !== 'active';
     this.againButton.hidden = tracking.status === 'active';
   }
@@ -133,7 +151,7 @@ export class TrackingView {
   setState(state) {
     this.connection.textContent = STATE_TEXT[state];
     this.connection.dataset.state = state;
-    if (state === 'gone') this.fail('This tracking no longer exists.');
+    if (state === 'gone' && !this.failure) this.fail(NOT_FOUND);
   }
 
   /** @param {Tracking} tracking */
@@ -151,17 +169,36 @@ export class TrackingView {
 
   /** @param {string} message */
   fail(message) {
+    this.failure = message;
+    this.stream?.close();
+    clearInterval(this.clock);
+    if (this.connection.dataset.state !== 'gone') this.setState('ended');
+    this.title.textContent = this.connection.dataset.state === 'gone' ? 'Tracking not found' : 'Your buses';
     this.setNotice(message, 'error');
     this.stopButton.hidden = true;
+    this.againButton.hidden = true;
   }
 
   render() {
     const data = this.data;
+    if (this.failure) return this.setNotice(this.failure, 'error');
     if (data) {
       this.visible = data.buses.filter((b) => !this.servedLines.has(b.line) || this.serving.has(b.variantId));
       const away = this.strips.update(this.visible);
       const more = this.visible.length - FIRST_ROWS;
-      this.list.render(this.showAll ? this.visible : this.visible.slice(0, FIRST_ROWS), away);
+      const shown = this.showAll ? this.visible : this.visible.slice(0, FIRST_ROWS);
+      // The map shows the buses of the list, no more: a rider matches a row to its marker.
+      this.map.update(shown);
+      const ended = this.tracking?.status !== 'active';
+      const scheduled = data.scheduled ?? [];
+      this.list.render(shown, (bus) => ({
+        stopsAway: away.get(busKey(bus)),
+        departureAt: scheduled.find((d) => d.busId === bus.busId && d.line === bus.line)?.departureAt,
+        ended,
+      }));
+      this.renderScheduled(
+        ended ? [] : scheduled.filter((d) => d.busId === null || !this.visible.some((b) => b.busId === d.busId)),
+      );
       this.moreButton.hidden = more <= 0;
       this.moreButton.textContent = this.showAll
         ? 'Show fewer buses'
@@ -171,13 +208,30 @@ export class TrackingView {
       byId('other-way').textContent = hidden
         ? `${hidden === 1 ? 'One bus' : `${hidden} buses`} of these lines going another way (not past this stop) not shown.`
         : '';
-      const next = this.visible.find((b) => b.etaSeconds !== null || b.status === 'arriving');
+      const next = ended ? undefined : this.visible.find((b) => b.etaSeconds !== null || b.status === 'arriving');
       const summary = next ? `Next: line ${next.line} to ${titleCase(next.destination)}, ${etaText(next)}.` : '';
       if (this.summary.textContent !== summary) this.summary.textContent = summary;
       const seconds = (Date.now() - this.receivedAt) / 1000;
       this.updated.textContent = `updated ${ageText(seconds)} ago`;
     }
     this.renderNotice();
+  }
+
+  /** @param {ScheduledDeparture[]} departures soonest first */
+  renderScheduled(departures) {
+    byId('scheduled').hidden = departures.length === 0;
+    byId('scheduled-list').replaceChildren(
+      ...departures.map((d) =>
+        el('li', { className: 'departure' }, [
+          el('span', { className: 'line-badge', text: d.line, attrs: { 'aria-label': `Line ${d.line}` } }),
+          el('span', { className: 'bus-dest', text: `to ${titleCase(d.destination)}` }),
+          el('span', { className: 'departure-at', text: `departs ${clockText(d.departureAt)}` }),
+          ...(d.arrivalAt
+            ? [el('span', { className: 'departure-arrives', text: `here ~${clockText(d.arrivalAt)}` })]
+            : []),
+        ]),
+      ),
+    );
   }
 
   renderNotice() {
@@ -203,6 +257,8 @@ export class TrackingView {
     this.stopButton.disabled = true;
     try {
       this.end(await postJson(`/api/trackings/${tracking.id}/stop`));
+      // The Stop button is gone: the rider lands on what to do next.
+      this.againButton.focus();
     } catch (error) {
       this.setNotice(/** @type {Error} */ (error).message, 'error');
     } finally {

@@ -9,6 +9,17 @@ export interface Stop {
   distanceMeters?: number;
 }
 
+/** A line calling at a stop, and where its variants there go. */
+export interface LineCall {
+  line: string;
+  destinations: string[];
+}
+
+/** A stop search result. */
+export interface StopHit extends Stop {
+  lines: LineCall[];
+}
+
 export interface Variant {
   id: number;
   origin: string;
@@ -29,14 +40,7 @@ export interface StopDetail extends Stop {
 }
 
 export type BusStatus =
-  | 'arriving'
-  | 'very_close'
-  | 'approaching'
-  | 'on_the_way'
-  | 'passed'
-  | 'calculating'
-  | 'at_terminus'
-  | 'not_coming';
+  'arriving' | 'very_close' | 'approaching' | 'on_the_way' | 'passed' | 'calculating' | 'at_terminus' | 'not_coming';
 
 export interface Bus {
   busId: number;
@@ -61,13 +65,32 @@ export interface Bus {
 
 export type TrackingStatus = 'active' | 'stopped' | 'expired' | 'failed';
 
+export interface Upstream {
+  state: 'ok' | 'stale' | 'unavailable';
+  since: string | null;
+  nextAttemptAt: string | null;
+}
+
+/** A departure not yet on its way (the API adds these where it knows the timetable). */
+export interface ScheduledDeparture {
+  line: string;
+  variantId: number;
+  destination: string;
+  departureAt: string;
+  arrivalAt: string | null;
+  etaSeconds: number | null;
+  busId: number | null;
+}
+
 export interface BusList {
   trackingId: string;
   status: TrackingStatus;
   stopId: number;
   lastSuccessAt: string | null;
   generatedAt: string;
+  upstream?: Upstream | null;
   buses: Bus[];
+  scheduled?: ScheduledDeparture[];
 }
 
 export interface Tracking {

@@ -1,10 +1,11 @@
-import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiThrottled } from '../http/api-errors';
 import { entityIdMessage } from '../http/validation/entity-id';
 import { IdParam } from '../http/validation/id-param.decorator';
 import { CatalogService, LineSummary } from './catalog.service';
-import { LineResponse, StopDetailResponse, StopResponse } from './dto/catalog.response';
+import type { Response } from 'express';
+import { LineResponse, StopDetailResponse, StopHitResponse } from './dto/catalog.response';
 import { StopSearchQuery } from './dto/stop-search.query';
 
 const toLineResponse = (l: LineSummary): LineResponse => ({
@@ -21,7 +22,6 @@ const toLineResponse = (l: LineSummary): LineResponse => ({
   })),
 });
 
-
 @ApiTags('catalogue')
 @Controller('api')
 @ApiThrottled()
@@ -34,18 +34,35 @@ export class CatalogController {
     description:
       'Street words match in any order, accents optional ("octubre batlle"); digits also match a stop id. ' +
       '`near` finds the stops within `radius` metres of a point, nearest first, each with its `distanceMeters`. ' +
-      'Without `q` or `near`, the first stops by id.',
+      'Without `q` or `near`, the first stops by id. Each stop comes with the lines calling there and where ' +
+      'they go, so stops on either side of an avenue can be told apart. One page of at most `limit` stops from ' +
+      '`offset`; the X-Total-Count header says how many match in all.',
   })
-  @ApiOkResponse({ type: [StopResponse] })
+  @ApiOkResponse({
+    type: [StopHitResponse],
+    headers: {
+      'X-Total-Count': {
+        description: 'stops matching in all (this page holds at most `limit`)',
+        schema: { type: 'integer' },
+      },
+    },
+  })
   @ApiErrors({ 400: 'near must be "latitude,longitude", such as -34.9058,-56.1913' })
-  searchStops(@Query() query: StopSearchQuery): Promise<StopResponse[]> {
+  async searchStops(
+    @Query() query: StopSearchQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StopHitResponse[]> {
     const [latitude, longitude] = query.near?.split(',').map(Number) ?? [];
-    return this.catalog.searchStops({
+    const { stops, total } = await this.catalog.searchStops({
       q: query.q,
       near: query.near ? { latitude, longitude } : undefined,
       radiusMeters: query.radius ?? 500,
       limit: query.limit ?? 20,
+      offset: query.offset ?? 0,
     });
+    const calls = await this.catalog.linesCallingAt(stops.map((s) => s.id));
+    res.setHeader('X-Total-Count', String(total));
+    return stops.map((stop) => ({ ...stop, lines: calls.get(stop.id) ?? [] }));
   }
 
   @Get('stops/:stopId')
@@ -63,7 +80,9 @@ export class CatalogController {
       message: 'Stop 999999 is not in the catalogue',
     },
   })
-  async getStop(@IdParam('stopId', 3227, 'STM bus stop id (the number on the stop sign)') stopId: number): Promise<StopDetailResponse> {
+  async getStop(
+    @IdParam('stopId', 3227, 'STM bus stop id (the number on the stop sign)') stopId: number,
+  ): Promise<StopDetailResponse> {
     const stop = await this.catalog.findStop(stopId);
     if (!stop) throw new NotFoundException(`Stop ${stopId} is not in the catalogue`);
     return { ...stop, lines: (await this.catalog.linesServingStop(stopId)).map(toLineResponse) };

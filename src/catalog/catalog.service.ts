@@ -16,9 +16,23 @@ export interface StopSearch {
   near?: { latitude: number; longitude: number };
   radiusMeters: number;
   limit: number;
+  /** matches skipped before the first returned (paging) */
+  offset: number;
 }
 
 export type StopHit = BusStop & { distanceMeters?: number };
+
+/** One page of a stop search and how many stops match in all. */
+export interface StopSearchPage {
+  stops: StopHit[];
+  total: number;
+}
+
+/** A line calling at a stop and where its variants there go: how a rider tells look-alike stops apart. */
+export interface LineCall {
+  line: string;
+  destinations: string[];
+}
 
 export interface LineSummary {
   line: string;
@@ -51,7 +65,11 @@ export class CatalogService {
     private readonly paths: VariantPaths,
   ) {}
 
-  async searchStops({ q, near, radiusMeters, limit }: StopSearch): Promise<StopHit[]> {
+  async searchStops({ q, near, radiusMeters, limit, offset }: StopSearch): Promise<StopSearchPage> {
+    const page = (hits: StopHit[]): StopSearchPage => ({
+      stops: hits.slice(offset, offset + limit),
+      total: hits.length,
+    });
     const query = this.stops.createQueryBuilder('s');
     const text = q ? foldText(q) : '';
     if (/^\d+$/.test(text)) {
@@ -69,20 +87,46 @@ export class CatalogService {
       const hits = (await query.getMany())
         .map((s) => ({ ...s, distanceMeters: Math.round(metersBetween(near, s)) }))
         .filter((s) => s.distanceMeters <= radiusMeters);
-      return hits.sort((a, b) => a.distanceMeters - b.distanceMeters || a.id - b.id).slice(0, limit);
+      return page(hits.sort((a, b) => a.distanceMeters - b.distanceMeters || a.id - b.id));
     }
-    const hits = await query
-      .orderBy('s.id')
-      .limit(limit * 4)
-      .getMany();
+    if (!text) {
+      const [stops, total] = await query.orderBy('s.id').skip(offset).take(limit).getManyAndCount();
+      return { stops, total };
+    }
+    // Every match is sorted by street name (a few dozen for a street, a few thousand at worst), so pages
+    // follow one another and the total is exact.
+    const hits = await query.orderBy('s.id').getMany();
     // An exact id match first, then by street name.
     const exact = /^\d+$/.test(text) ? Number(text) : NaN;
-    return hits
-      .sort(
+    return page(
+      hits.sort(
         (a, b) =>
           Number(b.id === exact) - Number(a.id === exact) || streets(a).localeCompare(streets(b)) || a.id - b.id,
-      )
-      .slice(0, limit);
+      ),
+    );
+  }
+
+  /** The lines calling at each of these stops and their variants' destinations there, by line name. */
+  async linesCallingAt(stopIds: number[]): Promise<Map<number, LineCall[]>> {
+    const serving = await this.servingVariants(stopIds);
+    const ids = new Set([...serving.values()].flatMap((set) => [...set]));
+    const variants = ids.size ? await this.variants.find({ where: { id: In([...ids]) } }) : [];
+    const byId = new Map(variants.map((v) => [v.id, v]));
+    const calls = new Map<number, LineCall[]>();
+    for (const stopId of stopIds) {
+      const byLine = new Map<string, Set<string>>();
+      for (const id of serving.get(stopId) ?? []) {
+        const v = byId.get(id);
+        if (v) byLine.set(v.line, (byLine.get(v.line) ?? new Set()).add(v.destination));
+      }
+      calls.set(
+        stopId,
+        [...byLine]
+          .map(([line, destinations]) => ({ line, destinations: [...destinations].sort() }))
+          .sort((a, b) => a.line.localeCompare(b.line, 'en', { numeric: true })),
+      );
+    }
+    return calls;
   }
 
   findStop(stopId: number): Promise<BusStop | null> {
@@ -91,14 +135,25 @@ export class CatalogService {
 
   /** Variants that serve the stop (on their route where it is known, else on their stop list), by line. */
   async linesServingStop(stopId: number): Promise<LineSummary[]> {
-    const [rows, paths] = await Promise.all([
-      this.variantStops.find({ where: { stopId }, select: { variantId: true } }),
-      this.paths.all(),
-    ]);
-    const ids = new Set(rows.map((r) => r.variantId));
-    for (const path of paths.values()) if (path.stopIds.includes(stopId)) ids.add(path.variantId);
+    const [serving, paths] = await Promise.all([this.servingVariants([stopId]), this.paths.all()]);
+    const ids = serving.get(stopId) ?? new Set();
     if (!ids.size) return [];
     return groupByLine(await this.variants.find({ where: { id: In([...ids]) } }), paths);
+  }
+
+  /** The variants serving each stop: on their route where it is known, else on their stop list. */
+  private async servingVariants(stopIds: number[]): Promise<Map<number, Set<number>>> {
+    const serving = new Map(stopIds.map((id) => [id, new Set<number>()]));
+    if (!stopIds.length) return serving;
+    const [rows, paths] = await Promise.all([
+      this.variantStops.find({ where: { stopId: In(stopIds) }, select: { variantId: true, stopId: true } }),
+      this.paths.all(),
+    ]);
+    for (const row of rows) serving.get(row.stopId)?.add(row.variantId);
+    for (const path of paths.values()) {
+      for (const stopId of path.stopIds) serving.get(stopId)?.add(path.variantId);
+    }
+    return serving;
   }
 
   async listLines(): Promise<LineSummary[]> {

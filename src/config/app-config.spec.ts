@@ -155,6 +155,31 @@ describe('loadConfig', () => {
     expect(named).toEqual(new Set(['PORT', 'REDIS_URL', 'MAX_ACTIVE_TRACKINGS']));
   });
 
+  it('draws the map without tiles by default, and with an https tile template and its credit when set', () => {
+    expect(loadConfig({}).map.tiles).toBeNull();
+    const url = 'https://tiles.example.org/{z}/{x}/{y}.png?key=abc';
+    expect(loadConfig({ MAP_TILE_URL: url, MAP_TILE_ATTRIBUTION: '© Example' }).map.tiles).toEqual({
+      url,
+      attribution: '© Example',
+    });
+  });
+
+  it.each([
+    ['http://tiles.example.org/{z}/{x}/{y}.png', /MAP_TILE_URL must be an https URL template/],
+    ['https://tiles.example.org/tile.png', /MAP_TILE_URL must be an https URL template with \{z\}/],
+  ])('rejects MAP_TILE_URL=%s', (value, message) => {
+    expect(configError({ MAP_TILE_URL: value, MAP_TILE_ATTRIBUTION: 'x' }).message).toMatch(message);
+  });
+
+  it('rejects tiles without their credit, and a credit holding markup', () => {
+    expect(configError({ MAP_TILE_URL: 'https://t.example.org/{z}/{x}/{y}.png' }).message).toMatch(
+      /MAP_TILE_ATTRIBUTION must be set with MAP_TILE_URL/,
+    );
+    expect(configError({ MAP_TILE_ATTRIBUTION: '<script>' }).message).toMatch(
+      /MAP_TILE_ATTRIBUTION must be plain text/,
+    );
+  });
+
   it('rejects STM_CLIENT_ID without STM_CLIENT_SECRET', () => {
     const error = configError({ STM_CLIENT_ID: 'my-client' });
     expect(error.message).toMatch(/STM_CLIENT_ID and STM_CLIENT_SECRET must be set together/);

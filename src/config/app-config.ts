@@ -74,6 +74,8 @@ export class AppConfig {
   http: HttpConfig;
   retention: RetentionConfig;
   metrics: OperationsConfig['metrics'];
+  /** The page's map: raster tiles only when an operator sets them. */
+  map: { tiles: { url: string; attribution: string } | null };
 }
 
 export function parseDatabaseUrl(url: string, poolSize = 10): DatabaseConfig {
@@ -132,6 +134,9 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       // timer each); riders behind one carrier NAT share an address, so the per-client cap is not 1.
       maxStreams: env.LIVE_MAX_STREAMS ?? 2000,
       maxStreamsPerClient: env.LIVE_MAX_STREAMS_PER_CLIENT ?? 20,
+    },
+    map: {
+      tiles: env.MAP_TILE_URL ? { url: env.MAP_TILE_URL, attribution: env.MAP_TILE_ATTRIBUTION ?? '' } : null,
     },
     ...buildOperationsConfig(env),
   });

@@ -291,6 +291,20 @@ export class EnvironmentVariables {
   @Min(0.1)
   @Max(300)
   METRICS_PUSH_SECONDS?: number;
+
+  /** Raster tiles under the page's map (off by default: the map draws our own road geometry). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^https:\/\/[^\s"'<>]*\{z\}[^\s"'<>]*\{x\}[^\s"'<>]*\{y\}[^\s"'<>]*$/, {
+    message:
+      'MAP_TILE_URL must be an https URL template with {z}, {x} and {y}, such as https://tiles.example.org/{z}/{x}/{y}.png',
+  })
+  MAP_TILE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[^<>]{1,300}$/, { message: 'MAP_TILE_ATTRIBUTION must be plain text (no < or >), at most 300 characters' })
+  MAP_TILE_ATTRIBUTION?: string;
 }
 
 /** Never echoed back in a validation message. */
@@ -327,6 +341,10 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
   // Credentials come in pairs; one without the other is almost certainly a typo.
   if (Boolean(parsed.STM_CLIENT_ID) !== Boolean(parsed.STM_CLIENT_SECRET)) {
     problems.push('STM_CLIENT_ID and STM_CLIENT_SECRET must be set together (or neither, to use the simulator)');
+  }
+  // Tiles are someone's work: they are shown with their credit, or not at all.
+  if (parsed.MAP_TILE_URL && !parsed.MAP_TILE_ATTRIBUTION) {
+    problems.push('MAP_TILE_ATTRIBUTION must be set with MAP_TILE_URL (the credit the tile provider asks for)');
   }
   if (problems.length) throw new ConfigValidationError(problems);
   return parsed;

@@ -40,6 +40,7 @@ export function applyHardening(app: INestApplication): void {
       origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
       methods: ['GET', 'POST', 'DELETE'],
       allowedHeaders: ['Content-Type', 'Authorization'],
+      exposedHeaders: ['X-Total-Count', 'Retry-After'],
       maxAge: 600,
     });
   }

@@ -1,4 +1,14 @@
-import { ArgumentsHost, Catch, Controller, ExceptionFilter, Ip, MessageEvent, Sse, SseSignal, UseFilters } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  Controller,
+  ExceptionFilter,
+  Ip,
+  MessageEvent,
+  Sse,
+  SseSignal,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Observable } from 'rxjs';
@@ -74,7 +84,8 @@ export class LiveEventsController {
     },
     429: {
       description: 'your address holds LIVE_MAX_STREAMS_PER_CLIENT streams already (answered before the stream starts)',
-      message: 'Too many live streams from your address: at most 20 at once. Close one (another tab or page) and try again',
+      message:
+        'Too many live streams from your address: at most 20 at once. Close one (another tab or page) and try again',
     },
     503: {
       description: 'the live data cannot be read right now, or this server holds LIVE_MAX_STREAMS streams already',

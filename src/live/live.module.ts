@@ -5,6 +5,7 @@ import { LiveEventsHub } from './live-events.hub';
 import { LiveEventsReader } from './live-events.reader';
 import { LiveEventsService } from './live-events.service';
 import { LiveStreamLimiter } from './live-stream-limiter';
+import { MapConfigController } from './map-config.controller';
 
 /**
  * The web side of "live": the SSE stream per tracking (fed by Redis pub/sub from the workers, one channel per
@@ -13,7 +14,7 @@ import { LiveStreamLimiter } from './live-stream-limiter';
  */
 @Module({
   imports: [TrackingModule],
-  controllers: [LiveEventsController],
+  controllers: [LiveEventsController, MapConfigController],
   providers: [LiveEventsHub, LiveEventsReader, LiveEventsService, LiveStreamLimiter],
   exports: [LiveEventsHub, LiveStreamLimiter],
 })

@@ -10,6 +10,22 @@ export class StopResponse {
   distanceMeters?: number;
 }
 
+export class LineCallResponse {
+  @ApiProperty({ example: '103' }) line: string;
+  @ApiProperty({
+    type: [String],
+    example: ['PLAZA ESPAÑA (POR BARRIO EL MONARCA)'],
+    description: 'where its variants calling here go: the direction a bus leaves this stop in',
+  })
+  destinations: string[];
+}
+
+/** A stop search result: the stop, with the lines calling there to tell look-alike corners apart. */
+export class StopHitResponse extends StopResponse {
+  @ApiProperty({ type: [LineCallResponse], description: 'lines calling at the stop, by name' })
+  lines: LineCallResponse[];
+}
+
 export class VariantResponse {
   @ApiProperty({ type: 'integer', example: 8128 }) id: number;
   @ApiProperty({ example: 'CNO MALDONADO KM 21' }) origin: string;

@@ -67,11 +67,31 @@ export class StopSearchQuery {
   @Max(5000, { message: 'radius must be a whole number of metres from 10 to 5000' })
   radius?: number;
 
-  @ApiPropertyOptional({ type: 'integer', description: 'at most this many stops', default: 20, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'at most this many stops',
+    default: 20,
+    minimum: 1,
+    maximum: 100,
+  })
   @IsOptional()
   @PlainNumber()
   @IsInt({ message: 'limit must be a whole number from 1 to 100' })
   @Min(1, { message: 'limit must be a whole number from 1 to 100' })
   @Max(100, { message: 'limit must be a whole number from 1 to 100' })
   limit?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'skip this many matches first (the next page: offset + limit; see the X-Total-Count header)',
+    default: 0,
+    minimum: 0,
+    maximum: 10000,
+  })
+  @IsOptional()
+  @PlainNumber()
+  @IsInt({ message: 'offset must be a whole number from 0 to 10000' })
+  @Min(0, { message: 'offset must be a whole number from 0 to 10000' })
+  @Max(10000, { message: 'offset must be a whole number from 0 to 10000' })
+  offset?: number;
 }
