@@ -5,6 +5,7 @@ const TAGS: [name: string, description: string][] = [
   ['catalogue', 'Stops, lines and line variants of the city (the shipped STM catalogue)'],
   ['trackings', 'Follow the buses of some lines coming to one stop: start, read, watch live, stop'],
   ['accuracy', 'How right the ETAs shown on the live feed were (ETA Accuracy Benchmark), by bucket'],
+  ['page', 'What the live page needs besides the API: its map settings (tiles only when the operator sets them)'],
   ['queue', 'The tick queue for operators: reading is open, changing needs the admin token'],
   ['health', 'Liveness, readiness and Prometheus metrics for supervisors and monitoring'],
 ];
