@@ -233,6 +233,7 @@ describe('REST API contract', () => {
         '/api/lines',
         '/api/lines/variants/{variantId}/route',
         '/api/lines/variants/{variantId}/stops',
+        '/api/map',
         '/api/queue',
         '/api/queue/clean',
         '/api/queue/jobs',

@@ -57,7 +57,7 @@ describe('command line tool', () => {
       [['nope'], 2, /unknown command 'nope'/],
       [['queue:status', '--bogus'], 2, /unknown option '--bogus'/],
       [['tracking:start', '--lines', '103'], 2, /required option '--stop <stopId>' not specified/],
-      [['tracking:start', '--stop', 'abc', '--lines', '103'], 2, /--stop must be an integer stop id, such as 1478/],
+      [['tracking:start', '--stop', 'abc', '--lines', '103'], 2, /--stop must be an integer id from 1 to 2147483647/],
       [['tracking:start', '--stop', '99999999', '--lines', '103'], 3, /Stop 99999999 is not in the catalogue/],
       [['tracking:start', '--stop', String(STOP), '--lines', 'NOPE1'], 2, /Unknown line\(s\): NOPE1/],
       [['tracking:stop', '00000000-0000-4000-8000-000000000000'], 3, /No tracking with id 00000000-/],

@@ -149,9 +149,8 @@ describe('operating it: health, metrics, retention, hardening', () => {
       expect(
         metric(later, 'bus_tracker_upstream_requests_total', { endpoint: 'buses', outcome: 'ok', worker }),
       ).toBeGreaterThan(0);
-      expect(
-        metric(later, 'bus_tracker_upstream_requests_total', { endpoint: 'token', outcome: 'ok', worker }),
-      ).toBeGreaterThan(0);
+      // The token is shared in Redis by every process (test/upstream.e2e-spec.ts counts its requests): this
+      // worker may never have had to ask for one.
       expect(
         metric(later, 'bus_tracker_upstream_request_duration_seconds_count', { endpoint: 'buses', worker }),
       ).toBeGreaterThan(0);
@@ -208,9 +207,9 @@ describe('operating it: health, metrics, retention, hardening', () => {
       // Nothing completes any more once the stopped line's chain has run its last tick: without the sweep
       // the last ticks would stay for ever.
       await eventually(async () => {
-        const counts = await sys.queue.getJobCounts();
-        return counts.waiting + counts.delayed + counts.active === 0;
-      }, 'the chain to end');
+        const jobs = await sys.queue.getJobs(['waiting', 'delayed', 'active']);
+        return !jobs.some((j) => j?.data?.line === '109');
+      }, 'the chain of line 109 to end');
       await sleep(1600);
       const completedBefore = await redis.zcard(key('completed'));
       const failedNewest = (await redis.zrange(key('failed'), -3, -1)).sort();
