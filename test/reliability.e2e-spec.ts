@@ -3,7 +3,6 @@ import { In } from 'typeorm';
 import { LinePoll } from '../src/buses/entities/line-poll.entity';
 import { TRACK_BUSES_JOB, tickJobId } from '../src/queue/queue.constants';
 import { Tracking } from '../src/tracking/entities/tracking.entity';
-import { TrackingRepository } from '../src/tracking/tracking.repository';
 import { redisUrlWithDb } from './support/services';
 import { eventually, sleep, startSystem, TestSystem } from './support/system';
 import { startWorkerProcess, WorkerProcess } from './support/worker-process';
@@ -46,14 +45,7 @@ describe('reliability: nothing lost, nothing forked', () => {
     if (stale.length) await redis.del(...stale);
     redis.disconnect();
     sys.sim.clearFaults();
-    const active = await sys.dataSource.getRepository(Tracking).findBy({ status: 'active' });
-    await sys.web.get(TrackingRepository).end(
-      active.map((t) => t.id),
-      { status: 'stopped', reason: 'end of test' },
-      new Date(),
-    );
-    await sys.dataSource.getRepository(LinePoll).update({ polling: true }, { polling: false });
-    await sys.queue.empty();
+    await sys.resetWork();
   });
   afterAll(async () => {
     await sys?.close();
