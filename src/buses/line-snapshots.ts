@@ -87,7 +87,12 @@ export class LineSnapshots {
       const stale = lines.filter((_, i) => !present[i]);
       if (!stale.length) return window;
       await this.throwIfFailed(stale, window);
-      if (Date.now() > deadline) throw new StmUnavailableError(`no snapshot of line(s) ${stale.join(', ')} in time`);
+      if (Date.now() > deadline) {
+        // A refresh that outlived its window recorded its failure under the window it started in: that is
+        // what this tick waited for, and what it fails with.
+        for (let w = window - 1; w >= this.windowOf(startedAt) - 1; w--) await this.throwIfFailed(stale, w);
+        throw new StmUnavailableError(`no snapshot of line(s) ${stale.join(', ')} in time`);
+      }
       const token = randomUUID();
       // The lock outlives one upstream request, and is renewed while the refresh runs: if its holder
       // dies, another process takes over soon; while it lives, no other process starts a second refresh.
