@@ -113,6 +113,8 @@ describe('startSimulatorServer fault injection', () => {
       expect(statuses.every((s) => s === 500 || s === 502 || s === 503)).toBe(true);
       expect(new Set(statuses).size).toBeGreaterThan(1);
       expect(delta.serverError).toBe(12);
+      // The request log keeps what each /buses request was answered (the drill times recovery by it).
+      expect(sim.busRequests().slice(-12).map((r) => r.status)).toEqual(statuses);
       expect((await postToken(sim)).status).toBe(200);
       expect((await get(`${sim.url}/health`)).status).toBe(200);
     });

@@ -32,6 +32,8 @@ export interface SimulatorServerOptions {
 export interface BusRequest {
   at: number;
   lines: string[];
+  /** The HTTP status answered, once the answer is sent (none while it is held, or if the socket closed first). */
+  status?: number;
 }
 
 const BUS_REQUEST_LOG = 10_000;
@@ -44,7 +46,7 @@ export interface RunningSimulator {
   simulator: BusSimulator;
   /** Requests received for a path (no query), or in total. */
   requestCount(path?: string): number;
-  /** The last 10,000 `/buses` requests: when, and which lines they asked for. */
+  /** The last 10,000 `/buses` requests: when, which lines they asked for, and what they were answered. */
   busRequests(): BusRequest[];
   /** Invalidates every issued token, as when the real one expires early: clients must renew. */
   expireTokens(): void;
@@ -126,7 +128,9 @@ export async function startSimulatorServer(options: SimulatorServerOptions = {})
         .split(',')
         .map((l) => l.trim())
         .filter(Boolean);
-      busRequests.push({ at: Date.now(), lines });
+      const entry: BusRequest = { at: Date.now(), lines };
+      busRequests.push(entry);
+      res.once('finish', () => (entry.status = res.statusCode));
       if (busRequests.length > BUS_REQUEST_LOG) busRequests.splice(0, busRequests.length - BUS_REQUEST_LOG);
     }
     if (url.pathname === '/_sim/requests') {
