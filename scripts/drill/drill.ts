@@ -153,10 +153,15 @@ async function main(): Promise<void> {
     await end();
     const ended = Date.now();
     report.recoveryMs = await waitFresh(ended, 20_000);
+    const freshAt = report.recoveryMs === null ? null : ended + report.recoveryMs;
     const answered = sim.busRequests().find((r) => r.at >= ended && r.status === 200);
-    if (answered && report.recoveryMs !== null) {
+    if (freshAt !== null && answered && answered.at <= freshAt) {
       report.firstAnswerMs = answered.at - ended;
-      report.freshAfterAnswerMs = Math.max(0, ended + report.recoveryMs - answered.at);
+      report.freshAfterAnswerMs = freshAt - answered.at;
+    } else if (freshAt !== null) {
+      // Every dashboard was fresh before the API's next answer: the data never stopped (no fault held it).
+      report.firstAnswerMs = 0;
+      report.freshAfterAnswerMs = report.recoveryMs;
     }
     const statuses = (await views()).map((v) => v.status);
     report.active = statuses.filter((s) => s === 'active').length;
