@@ -317,7 +317,7 @@ async function main(): Promise<void> {
   // The web process's errors (level 50 and up), the first few, on stderr: a 500 must say why.
   let webErrors = 0;
   const onWebLine = (line: string): void => {
-    if (!/"level":(50|60)|\bERROR\b/.test(line) || ++webErrors > 10) return;
+    if (!/"level":("(error|fatal)"|50|60)|\bERROR\b/.test(line) || ++webErrors > 10) return;
     say(`web: ${line.slice(0, 400)}`);
   };
   const web = await startProcess('web', node, profiled('dist/main.js'), env, /listening on/, onWebLine);

@@ -4,6 +4,7 @@ import { Observable, Subject } from 'rxjs';
 import { LineStateStore } from '../buses/line-state.store';
 import { AppConfig } from '../config/app-config';
 import { Tracking } from '../tracking/entities/tracking.entity';
+import { LiveDataUnavailableError } from '../tracking/tracking.errors';
 import { LiveEvent } from './live-event';
 import { LiveEventsReader } from './live-events.reader';
 import { lineOfChannel, liveChannel, LiveMessage, parseLiveMessage } from './live-message';
@@ -101,8 +102,11 @@ export class LiveEventsHub implements BeforeApplicationShutdown, OnApplicationSh
 
   private connection(): Redis {
     if (!this.subscriber) {
-      // Made on first use: a process nobody watches from holds no extra connection.
-      const subscriber = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 3 });
+      // Made on first use: a process nobody watches from holds no extra connection. No ready check: ioredis
+      // checks with INFO once connected, and a SUBSCRIBE of a viewer who arrived meanwhile has already put the
+      // connection in subscriber mode, so the INFO, and with it every command waiting, failed (a 500 for the
+      // viewers who opened the page in that moment). A subscriber needs nothing of Redis but its channels.
+      const subscriber = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 3, enableReadyCheck: false });
       // ioredis reconnects and re-subscribes by itself; without a listener each error would be unhandled.
       subscriber.on('error', () => undefined);
       subscriber.on('message', (channel: string, text: string) => this.dispatch(channel, text));
@@ -138,12 +142,18 @@ export class LiveEventsHub implements BeforeApplicationShutdown, OnApplicationSh
       return;
     }
     const channel = liveChannel(this.config.queuePrefix, line);
+    // Redis refusing the SUBSCRIBE is the live data being unavailable: its viewers get the 503 that says so.
     const subscribed = this.connection()
       .subscribe(channel)
-      .then(() => undefined);
+      .then(
+        () => undefined,
+        (error: Error) => {
+          this.logger.warn(`Could not subscribe to updates of line ${line}: ${error.message}`);
+          throw new LiveDataUnavailableError();
+        },
+      );
     const entry: WatchedLine = { channel, trackings: new Set([watched.tracking.id]), subscribed };
     subscribed.catch((error: Error) => {
-      this.logger.warn(`Could not subscribe to updates of line ${line}: ${error.message}`);
       if (this.lines.get(line) !== entry) return;
       this.lines.delete(line);
       for (const id of entry.trackings) this.trackings.get(id)?.events.error(error);
