@@ -83,6 +83,20 @@ describe('rootLoggerOptions', () => {
     expect(text).toContain('[redacted]');
   });
 
+  it('hides a secret that JSON escapes (a quote, a backslash) in messages, objects and error stacks', () => {
+    const secret = 'se"cr\\et-with-quote';
+    const { logger, lines } = capture({ ...SECRETS, STM_CLIENT_SECRET: secret });
+    logger.warn(`refused ${secret}`);
+    logger.error({ err: new Error(`token ${secret} refused`), detail: { form: `client_secret=${secret}` } }, 'failed');
+    const raw = lines()
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+    expect(lines()).toHaveLength(2);
+    expect(raw).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(lines().map((l) => l.msg)).toEqual(['refused [redacted]', 'failed']);
+    expect(JSON.stringify(lines()[1])).toContain('token [redacted] refused');
+  });
+
   it('cuts credential headers and fields out of logged objects', () => {
     const { logger, lines } = capture({});
     logger.info(

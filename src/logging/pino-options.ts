@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pino, { Level, Logger, LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
-import { knownSecrets, REDACTED, redactUrl, scrubValue, secretScrubber } from './secret-scrubber';
+import { knownSecrets, REDACTED, redactUrl, secretScrubber } from './secret-scrubber';
 
 export type ProcessRole = 'web' | 'worker';
 
@@ -54,9 +54,15 @@ function prettyAvailable(): boolean {
   }
 }
 
-/** The process's one pino logger: JSON lines in production, readable lines in development; never a secret. */
+/**
+ * The process's one pino logger: JSON lines in production, readable lines in development; never a secret.
+ * JSON lines go to stdout asynchronously: a line is handed to the kernel with the others written meanwhile
+ * instead of one blocking write(2) per line, which on a busy web process was a large share of each request's
+ * cost (docs/performance.md). Pino flushes what is left when the process exits, crashes included.
+ */
 export function createRootLogger(config: AppConfig, role: ProcessRole): Logger {
-  return pino(rootLoggerOptions(config, role));
+  const options = rootLoggerOptions(config, role);
+  return options.transport ? pino(options) : pino(options, pino.destination({ dest: 1, sync: false }));
 }
 
 /** The options of the root logger (separate from its creation so tests can log into a buffer). */
@@ -69,13 +75,11 @@ export function rootLoggerOptions(config: AppConfig, role: ProcessRole): LoggerO
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     formatters: {
       level: (label) => ({ level: label }),
-      log: (record) => scrubValue(record, scrub) as Record<string, unknown>,
     },
-    hooks: {
-      logMethod(args, method) {
-        return method.apply(this, args.map((a) => scrubValue(a, scrub)) as Parameters<typeof method>);
-      },
-    },
+    // The finished line, however its parts came (message, objects, errors, their stacks), is searched for
+    // every secret this process knows: one pass over a string, where walking every logged object (a request,
+    // a response) cost a share of each request on a busy web process.
+    hooks: { streamWrite: scrub },
   };
   if (config.logFormat === 'pretty' && prettyAvailable()) {
     options.transport = {

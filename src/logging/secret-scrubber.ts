@@ -37,7 +37,9 @@ export function knownSecrets(config: AppConfig): string[] {
       // Not a URL we can read: nothing to hide from it.
     }
   }
-  return [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  // Log lines are JSON: a secret with a quote, a backslash or a control character appears escaped in them.
+  const spellings = secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
+  return [...new Set(spellings.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
 }
 
 /** A function that replaces every occurrence of the given secrets in a text. */
@@ -49,29 +51,4 @@ export function secretScrubber(secrets: readonly string[]): (text: string) => st
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   };
-}
-
-/**
- * Applies a scrubber to every string inside a log record (objects, arrays, errors), a few levels
- * deep; returns the same object when nothing needed hiding, so the common case costs no copies.
- */
-export function scrubValue(value: unknown, scrub: (text: string) => string, depth = 0): unknown {
-  if (typeof value === 'string') return scrub(value);
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) {
-    const plain: Record<string, unknown> = { type: value.name, message: value.message, stack: value.stack };
-    for (const [k, v] of Object.entries(value)) plain[k] = v;
-    return scrubValue(plain, scrub, depth + 1);
-  }
-  if (Array.isArray(value)) {
-    const items = value.map((v) => scrubValue(v, scrub, depth + 1));
-    return items.some((v, i) => v !== value[i]) ? items : value;
-  }
-  let changed = false;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = scrubValue(v, scrub, depth + 1);
-    if (out[k] !== v) changed = true;
-  }
-  return changed ? out : value;
 }
