@@ -90,9 +90,10 @@ export class LiveEventsService {
       let held: { buses?: LiveEvent; final?: LiveEvent } = {};
       let newest = '';
       const send = (event: LiveEvent): void => {
-        // A read that started before another's may finish after it: never go back in time.
+        // A read that started before another's may finish after it: never go back in time. A list of the same
+        // moment would carry the same event id (its time): ids only grow, so it is not sent twice.
         if (event.type === 'buses') {
-          if (event.data.generatedAt < newest) return;
+          if (event.data.generatedAt <= newest) return;
           newest = event.data.generatedAt;
         }
         viewer.next(event);
